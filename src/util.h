@@ -1,0 +1,88 @@
+/* util.h: small shared pieces: errors with exit codes, a growable byte buffer,
+ * whole-file reading, and atomic file writing (temporary file + rename).
+ *
+ * Error convention (used by every module): a function that can fail takes a
+ * `struct rc_error *err` as its last argument, returns 0 on success and -1 on
+ * failure, and on failure fills err with a sysexits code and a message that
+ * names the file (and line, where there is one) and the remedy.  Only main()
+ * turns an error into an exit status. */
+#ifndef RECAST_UTIL_H
+#define RECAST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes (sysexits.h values, repeated here so the table in README.md has one source). */
+enum {
+    RC_OK = 0,
+    RC_USAGE = 64,       /* bad command line */
+    RC_DATAERR = 65,     /* input data is malformed */
+    RC_NOINPUT = 66,     /* cannot open an input file */
+    RC_UNAVAILABLE = 69, /* a needed service (espeak voice, data) is missing */
+    RC_SOFTWARE = 70,    /* internal error */
+    RC_CANTCREAT = 73,   /* cannot create an output file */
+    RC_IOERR = 74,       /* read or write failed */
+    RC_INTERRUPTED = 130 /* SIGINT (143 for SIGTERM) */
+};
+
+struct rc_error {
+    int code;        /* one of the RC_ codes; 0 when no error */
+    char msg[1024];  /* human-readable, no trailing newline */
+};
+
+/* Fills err (if not NULL) and returns -1, so callers can `return rc_fail(...)`. */
+int rc_fail(struct rc_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Growable byte buffer; always NUL-terminated when len > 0 or after sb_cstr().
+ * The owner frees `data` with sb_free().  Allocation failure aborts (out of memory
+ * is not a recoverable condition for a command-line tool). */
+struct strbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reserve(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const char *bytes, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sb_cstr(struct strbuf *sb); /* "" for an empty buffer; never NULL */
+char *sb_detach(struct strbuf *sb);     /* caller owns the returned string */
+
+/* Checked allocation (abort with a message on failure). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Reads a whole regular file into *out (NUL-terminated; *out_len excludes the NUL).
+ * Errors: RC_NOINPUT for a missing/unreadable path or a directory, RC_IOERR for read
+ * failures. */
+int read_file(const char *path, char **out, size_t *out_len, struct rc_error *err);
+
+/* Atomic output: open a temporary file beside `path`, write, then commit (fsync,
+ * rename into place) or abort (unlink).  A failed or interrupted run never leaves a
+ * partial file at `path`.  "-" means stdout (no temporary file). */
+struct atomic_file {
+    FILE *fp;
+    char *path;     /* final path (owned) */
+    char *tmp_path; /* temporary path (owned), NULL for stdout */
+};
+int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err);
+int atomic_commit(struct atomic_file *af, struct rc_error *err);
+void atomic_abort(struct atomic_file *af);
+/* Convenience: write a whole buffer atomically. */
+int atomic_write(const char *path, const void *data, size_t len, struct rc_error *err);
+
+/* Temporary files not yet committed are registered so a signal handler can remove them. */
+void atomic_cleanup_all(void);
+
+/* mkdir -p; RC_CANTCREAT on failure. */
+int make_dirs(const char *path, struct rc_error *err);
+
+#endif
