@@ -1,0 +1,38 @@
+# recast plan on the bundled interview: nothing espeak would misread reaches it.
+. tests/lib.sh
+export RECAST_VOICES=voices
+SEED=transcripts/dwarkesh-hassabis-2024.zh.txt
+"$RECAST" plan "$SEED" >"$TMP/plan.json" 2>"$TMP/err" || { fail "plan: runs on the interview" "$(cat "$TMP/err")"; exit 0; }
+pass "plan: runs on the interview"
+count() { jq "[.turns[].segments[] | select($1)] | length" "$TMP/plan.json"; }
+check_zero() {
+    n=$(count "$2")
+    if [ "$n" = 0 ]; then pass "plan: $1 (0)"; else fail "plan: $1" "$n segments"; fi
+}
+check_zero "no Mandarin segment switches to English, no '(en)' in its phonemes" '.lang=="cmn" and (.phonemes|test("\\(en\\)"))'
+check_zero "no ASCII letter or digit in a Mandarin segment" '.lang=="cmn" and (.text|test("[A-Za-z0-9]"))'
+check_zero "no Han character in an English segment" '.lang=="en" and (.text|test("\\p{Han}"))'
+check_zero "no Mandarin segment without phonemes" '.lang=="cmn" and (.phonemes|length)==0'
+n=$(jq '.turns | length' "$TMP/plan.json")
+[ "$n" = 93 ] && pass "plan: 93 turns" || fail "plan: 93 turns" "$n"
+en=$(count '.lang=="en"'); cmn=$(count '.lang=="cmn"')
+echo "     segments: $cmn Mandarin, $en English"
+[ "$en" -gt 100 ] && [ "$cmn" -gt 1000 ] && pass "plan: English words go to the English voice ($en segments)" || fail "plan: segment counts" "$cmn/$en"
+"$RECAST" plan --turn 1 "$SEED" >"$TMP/t1.json" 2>/dev/null
+v=$(jq -r '[.turns[0].segments[] | select(.lang=="en")][0] | .voice + " " + .phonemes' "$TMP/t1.json")
+case $v in "en-us+m1 d'i:p m'aInd"*) pass "plan: turn 1 reads DeepMind CEO with the host's English voice" ;; *) fail "plan: turn 1 English" "$v" ;; esac
+"$RECAST" plan --section 'Gemini 训练' "$SEED" >"$TMP/s.json" 2>/dev/null
+n=$(jq '.turns | length' "$TMP/s.json")
+[ "$n" = 12 ] && pass "plan: --section by title selects its 12 turns" || fail "plan: --section" "$n turns"
+expect_exit "plan: --turn out of range is a usage error (64)" 64 "$RECAST" plan --turn 999 "$SEED"
+expect_exit "plan: unknown section (64)" 64 "$RECAST" plan --section nosuch "$SEED"
+printf 'en Foo bar\n' >"$TMP/lex.txt"
+expect_exit "plan: malformed lexicon (65)" 65 "$RECAST" plan --lexicon "$TMP/lex.txt" "$SEED"
+expect_contains "plan: malformed lexicon names file:line" "$TMP/err" "lex.txt:1: missing \" = \""
+expect_exit "say: writes a WAV" 0 "$RECAST" say --voice demis '我在 2010 年创立了 DeepMind。' -o "$TMP/say.wav"
+d=$(soxi -D "$TMP/say.wav" 2>/dev/null)
+case $d in 0.0*|"") fail "say: the WAV has sound" "duration '$d'" ;; *) pass "say: the WAV is ${d}s of 22050 Hz audio" ;; esac
+r=$(soxi -r "$TMP/say.wav" 2>/dev/null)
+[ "$r" = 22050 ] && pass "say: 22050 Hz" || fail "say: rate" "$r"
+expect_exit "say: unknown voice (64)" 64 "$RECAST" say --voice nobody 'x' -o "$TMP/x.wav"
+expect_exit "say: missing -o (64)" 64 "$RECAST" say 'x'
