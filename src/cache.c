@@ -182,6 +182,13 @@ int cache_put(const struct cache *c, const char *key, const char *ext, const voi
     return rc;
 }
 
+void cache_remove(const struct cache *c, const char *key, const char *ext)
+{
+    char *path = entry_path(c, key, ext);
+    unlink(path);
+    free(path);
+}
+
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
                long long *removed, struct rc_error *err)
 {

@@ -41,6 +41,9 @@ int cache_get(const struct cache *c, const char *key, const char *ext, char **da
 int cache_put(const struct cache *c, const char *key, const char *ext, const void *data, size_t len,
               struct rc_error *err);
 
+/* Removes an entry (a damaged one); missing is fine. */
+void cache_remove(const struct cache *c, const char *key, const char *ext);
+
 /* Size and count of the entries; removes entries not used for `older_than_days` days if
  * prune (older_than_days 0: all). */
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "docjson.h"
 #include "frontend.h"
 #include "lexicon.h"
@@ -502,6 +503,46 @@ static int cmd_render(int argc, char **argv)
     return rc;
 }
 
+
+/* ---- recast cache ---- */
+
+static int cmd_cache(int argc, char **argv)
+{
+    enum { O_CACHE = 256, O_PRUNE, O_OLDER, O_CLEAR };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"cache", required_argument, NULL, O_CACHE},
+                                             {"prune", no_argument, NULL, O_PRUNE}, {"older-than", required_argument, NULL, O_OLDER},
+                                             {"clear", no_argument, NULL, O_CLEAR}, {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int prune = 0, days = 30, c;
+    double v;
+    optind = 1, opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_CACHE: dir = optarg; break;
+        case O_PRUNE: prune = 1; break;
+        case O_OLDER:
+            if (parse_number("cache", "--older-than (days)", optarg, 0, 36500, &v)) return RC_USAGE;
+            days = (int)v;
+            break;
+        case O_CLEAR: prune = 1, days = 0; break;
+        case 'h': return print_help("cache");
+        case ':': return usage_error("cache", "option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("cache", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return usage_error("cache", "unexpected argument '%s'", argv[optind]);
+    char *d = dir ? xstrdup(dir) : cache_default_dir();
+    long long bytes, entries, removed;
+    struct rc_error err = {0};
+    int rc = cache_stat(d, prune, days, &bytes, &entries, &removed, &err);
+    if (rc == 0) {
+        printf("%s: %lld entries, %.1f MB\n", d, entries, bytes / 1e6);
+        if (prune) printf("removed %lld entries not used for %d days\n", removed, days);
+    }
+    free(d);
+    return rc ? report(&err) : RC_OK;
+}
+
 /* ---- help and dispatch ---- */
 
 static int cmd_help(int argc, char **argv);
@@ -628,6 +669,21 @@ static const struct command commands[] = {
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
      "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n",
      cmd_render},
+    {"cache", "show the size of the turn cache, prune old entries",
+     "Usage: recast cache [--cache DIR] [--prune [--older-than DAYS] | --clear]\n"
+     "\n"
+     "recast render keeps every synthesized and encoded turn in a cache, keyed by a hash of\n"
+     "everything that shaped it (text after the front end, voice profile, lexicon, encoder\n"
+     "settings, recast and espeak-ng versions), so a re-render only redoes what changed.\n"
+     "\n"
+     "Options:\n"
+     "  --cache DIR        the cache (default: $XDG_CACHE_HOME/recast or ~/.cache/recast)\n"
+     "  --prune            remove entries not used for --older-than DAYS (default 30)\n"
+     "  --clear            remove every entry\n"
+     "\n"
+     "Example:\n"
+     "  recast cache --prune --older-than 7\n",
+     cmd_cache},
     {"help", "show help for a command", "Usage: recast help [COMMAND]\n", cmd_help},
 };
 #define N_COMMANDS (int)(sizeof commands / sizeof commands[0])

@@ -1,6 +1,8 @@
 /* encode.c: see encode.h. */
 #include "encode.h"
 
+#include "loudness.h"
+
 #include <math.h>
 #include <ogg/ogg.h>
 #include <opus.h>
@@ -312,6 +314,12 @@ static void run_append(struct packet_run *r, size_t *cap, const unsigned char *p
 int encode_turn(const int16_t *pcm22050, size_t n_samples, const struct encode_settings *s,
                 struct packet_run *out, struct rc_error *err)
 {
+    return encode_turn_measured(pcm22050, n_samples, s, out, NULL, err);
+}
+
+int encode_turn_measured(const int16_t *pcm22050, size_t n_samples, const struct encode_settings *s,
+                         struct packet_run *out, struct loudness_result *encoded_level, struct rc_error *err)
+{
     memset(out, 0, sizeof *out);
     OpusEncoder *enc = new_encoder(s, err);
     if (!enc) return -1;
@@ -320,6 +328,11 @@ int encode_turn(const int16_t *pcm22050, size_t n_samples, const struct encode_s
     size_t n = 0;
     if (la < 0 || encode_prepare(pcm22050, n_samples, s, &x, &n, err) != 0) {
         opus_encoder_destroy(enc);
+        return -1;
+    }
+    if (encoded_level && loudness_measure_float(x, n, ENCODE_OPUS_RATE, encoded_level, err) != 0) {
+        opus_encoder_destroy(enc);
+        free(x);
         return -1;
     }
     size_t frames = (n + (size_t)la + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;

@@ -130,6 +130,12 @@ int encode_limit(float *x, size_t n, int rate, double ceiling_dbtp, double *max_
 int encode_turn(const int16_t *pcm22050, size_t n_samples, const struct encode_settings *s,
                 struct packet_run *out, struct rc_error *err);
 
+/* encode_turn(), and also the loudness of exactly what the encoder was fed (after gain
+ * and limiter, 24 kHz), in *encoded_level (NULL: not measured). */
+struct loudness_result;
+int encode_turn_measured(const int16_t *pcm22050, size_t n_samples, const struct encode_settings *s,
+                         struct packet_run *out, struct loudness_result *encoded_level, struct rc_error *err);
+
 /* The 20 ms digital-silence packet for these settings: an encoder fed zeros
  * until its output no longer changes, last packet taken.  buf must hold
  * ENCODE_MAX_PACKET bytes; *len receives the packet size in bytes. */

@@ -30,11 +30,19 @@
 
 #define OGG_SERIAL 0x72656361u   /* "reca": fixed, so the same input gives the same bytes */
 #define PREROLL_PACKETS 4        /* RFC 7845 4.2: at least 80 ms before a clip's start */
-#define GAIN_STEP_DB 0.5         /* the programme gain is quantised so that editing one turn
-                                    rarely changes it (and with it every cached run) */
+/* Loudness: one gain for the whole programme, in two parts.  The part baked into the
+ * packets comes from the speakers' voices alone (each profile reads a fixed calibration
+ * text), so editing a turn never changes it and never invalidates the other turns'
+ * cached packets.  The rest, the residual between the target and what the encoders were
+ * actually fed, goes into the OpusHead output gain, which every decoder applies. */
+#define GAIN_STEP_DB 0.5         /* the packet gain is quantised to this step */
 #define CODEC_HEADROOM_DB 1.0    /* Opus overshoots the limited input by up to ~0.8 dB */
+#define MAX_RESIDUAL_DB 1.0      /* largest positive header gain; the limiter leaves room for it */
+static const char calibration_text[] =
+    "我们今天讨论人工智能的发展。这项技术正在改变科学研究的方式,也带来了很多新的问题。"
+    "你认为未来十年会发生什么?我认为,最重要的是保持谨慎和开放。";
 
-enum job_kind { JOB_TURN, JOB_ANNOUNCE, JOB_PREFACE };
+enum job_kind { JOB_TURN, JOB_ANNOUNCE, JOB_PREFACE, JOB_CALIBRATE /* pass 1 only, not heard */ };
 
 /* What pass 1 learns about a job (cached as KEY.info.json). */
 struct job_info {
@@ -84,8 +92,10 @@ struct render {
     int n_items;
     long long total_packets;
     long long *section_start_packet; /* [n_sections + 1] boundaries */
-    double gain_db;
-    double before_lufs, before_tp;
+    double gain_db;           /* baked into the packets */
+    double header_gain_db;    /* OpusHead output gain: the residual */
+    double before_lufs, before_tp; /* the programme as synthesized */
+    double encoded_lufs, encoded_tp; /* what the encoders were fed (after gain and limiter) */
     int progress;
     struct timespec t0;
     int done_jobs, todo_jobs;
@@ -203,6 +213,12 @@ static void build_jobs(struct render *r)
         for (int t = sec->first_turn; t < sec->first_turn + sec->n_turns; t++)
             add_job(r, JOB_TURN, d->turns[t].speaker, t, s, d->turns[t].text);
     }
+    int n_programme = r->n_jobs;
+    for (int p = 0; p < r->vs.n_profiles; p++) {
+        int used = 0;
+        for (int i = 0; i < n_programme && !used; i++) used = r->jobs[i].profile == p;
+        if (used) add_job(r, JOB_CALIBRATE, p, -1, -1, calibration_text);
+    }
 }
 
 static void run_key(struct render *r, struct job *j)
@@ -305,8 +321,34 @@ static int progress_done(void *ctx, int job, const char *res, size_t len, struct
     return 0;
 }
 
-/* Runs `child` for every job whose entry `ext` (under its synth or run key) is missing. */
-static int run_pass(struct render *r, const char *phase, int use_run_key, const char *ext, pool_job_fn child,
+/* Is the job's cached packet run present and whole?  A truncated or corrupt entry (its
+ * Ogg CRCs or structure do not check out, or its length disagrees with the analysis) is
+ * removed, so that it is rendered again rather than muxed. */
+static int run_entry_valid(struct render *r, const struct job *j)
+{
+    char *data;
+    size_t len;
+    struct rc_error e = {0};
+    if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, &e) != 0) return 0;
+    free(data);
+    if (cache_get(&r->cache, j->run_key, "run", &data, &len, &e) != 0) return 0;
+    struct packet_run run;
+    int ok = packet_run_deserialize(data, len, &run, &e) == 0;
+    free(data);
+    if (ok) {
+        long long frames24 = encode_content_samples24((size_t)j->info.n_samples) + r->lookahead24;
+        ok = run.n_packets == (frames24 + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;
+        packet_run_free(&run);
+    }
+    if (!ok) {
+        fprintf(stderr, "recast: cache entry for turn %d is damaged; rendering it again\n", j->turn);
+        cache_remove(&r->cache, j->run_key, "run");
+    }
+    return ok;
+}
+
+/* Runs `child` for every job whose info (pass 1) or packet run (pass 2) is not cached. */
+static int run_pass(struct render *r, const char *phase, int use_run_key, pool_job_fn child,
                     int *n_rendered, struct rc_error *err)
 {
     int *todo = xcalloc((size_t)r->n_jobs, sizeof *todo), n = 0;
@@ -314,14 +356,8 @@ static int run_pass(struct render *r, const char *phase, int use_run_key, const 
         struct job *j = &r->jobs[i];
         if (!use_run_key) {
             if (load_info(r, j) != 0) todo[n++] = i;
-        } else {
-            char *path = NULL;
-            struct strbuf sb;
-            sb_init(&sb);
-            sb_printf(&sb, "%s/%.2s/%s.%s", r->cache.dir, j->run_key, j->run_key, ext);
-            path = sb_detach(&sb);
-            if (access(path, R_OK) != 0) todo[n++] = i;
-            free(path);
+        } else if (j->kind != JOB_CALIBRATE && !run_entry_valid(r, j)) {
+            todo[n++] = i;
         }
     }
     r->phase = phase, r->done_jobs = 0, r->todo_jobs = n;
@@ -334,26 +370,70 @@ static int run_pass(struct render *r, const char *phase, int use_run_key, const 
 
 /* ---- the programme gain ---- */
 
-static int compute_gain(struct render *r, struct rc_error *err)
+/* Power mean of the loudness of jobs of the given kind class, weighted by speech time. */
+static double mean_loudness(const struct render *r, int calibration, double *peak)
 {
-    double power = 0, weight = 0, tp = -200;
+    double power = 0, weight = 0;
+    if (peak) *peak = -200;
     for (int i = 0; i < r->n_jobs; i++) {
-        struct job *j = &r->jobs[i];
-        if (load_info(r, j) != 0)
-            return rc_fail(err, RC_SOFTWARE, "turn %d: its analysis is missing from the cache %s", j->turn, r->cache.dir);
+        const struct job *j = &r->jobs[i];
+        if ((j->kind == JOB_CALIBRATE) != calibration) continue;
         if (j->info.lufs > -70 && j->info.speech_seconds > 0) {
             power += j->info.speech_seconds * pow(10, j->info.lufs / 10);
             weight += j->info.speech_seconds;
         }
-        if (j->info.true_peak_dbtp > tp) tp = j->info.true_peak_dbtp;
+        if (peak && j->info.true_peak_dbtp > *peak) *peak = j->info.true_peak_dbtp;
     }
-    r->before_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
-    r->before_tp = tp;
-    double gain = weight > 0 ? r->o->loudness_lufs - r->before_lufs : 0;
+    return weight > 0 ? 10 * log10(power / weight) : -200;
+}
+
+static int compute_gain(struct render *r, struct rc_error *err)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    r->before_lufs = mean_loudness(r, 0, &r->before_tp);
+    double calibrated = mean_loudness(r, 1, NULL);
+    double gain = calibrated > -70 ? r->o->loudness_lufs - calibrated : 0;
     r->gain_db = round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
     if (r->gain_db > 30) r->gain_db = 30;
     r->enc.gain_linear = pow(10, r->gain_db / 20);
     for (int i = 0; i < r->n_jobs; i++) run_key(r, &r->jobs[i]);
+    return 0;
+}
+
+/* After pass 2: the residual between the target and what the encoders were fed. */
+static int compute_residual(struct render *r, struct rc_error *err)
+{
+    double power = 0, weight = 0, tp = -200;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (j->kind == JOB_CALIBRATE) continue;
+        char *data;
+        size_t len;
+        if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, err) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its encoded level is missing from the cache %s", i, r->cache.dir);
+        json_t *lv = json_loadb(data, len, 0, NULL);
+        free(data);
+        double lufs = -200, peak = -200;
+        json_unpack(lv, "{s:F, s:F}", "lufs", &lufs, "true_peak_dbtp", &peak);
+        json_decref(lv);
+        if (lufs > -70 && j->info.speech_seconds > 0) {
+            power += j->info.speech_seconds * pow(10, lufs / 10);
+            weight += j->info.speech_seconds;
+        }
+        if (peak > tp) tp = peak;
+    }
+    r->encoded_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
+    r->encoded_tp = tp;
+    double residual = weight > 0 ? r->o->loudness_lufs - r->encoded_lufs : 0;
+    if (residual > MAX_RESIDUAL_DB) {
+        fprintf(stderr, "recast: warning: the programme stays %.1f dB under the loudness target (the voices are "
+                        "quiet; raise 'volume' in the profiles)\n", residual - MAX_RESIDUAL_DB);
+        residual = MAX_RESIDUAL_DB;
+    }
+    if (residual < -20) residual = -20;
+    r->header_gain_db = round(residual * 256) / 256;
     return 0;
 }
 
@@ -372,12 +452,20 @@ static int pass2_child(void *ctx, int index, struct strbuf *result, struct rc_er
                        audio.n_samples, j->info.n_samples);
     }
     struct packet_run run;
-    int rc = encode_turn(audio.pcm, audio.n_samples, &r->enc, &run, err);
+    struct loudness_result level;
+    int rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
+    /* the level record first: a run in the cache always has its level beside it */
+    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
+                           "true_peak_dbtp", isfinite(level.true_peak_dbtp) ? level.true_peak_dbtp : -200.0);
+    char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(lv);
+    rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
+    free(lvtext);
     struct strbuf blob;
     sb_init(&blob);
-    rc = packet_run_serialize(&run, &blob, err);
+    if (rc == 0) rc = packet_run_serialize(&run, &blob, err);
     if (rc == 0) rc = cache_put(&r->cache, j->run_key, "run", blob.data, blob.len, err);
     sb_free(&blob);
     packet_run_free(&run);
@@ -403,6 +491,7 @@ static void build_items(struct render *r)
     int prev_job = -1, prev_section = -1;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
+        if (j->kind == JOB_CALIBRATE) continue;
         long long frames24 = encode_content_samples24((size_t)j->info.n_samples) + r->lookahead24;
         j->packets = (frames24 + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;
         if (prev_job >= 0) {
@@ -608,7 +697,7 @@ static int write_opus(struct render *r, const char *path, int sec_first, int sec
     struct oggmux_header h = {.serial = OGG_SERIAL,
                               .preskip48 = oggmux_preskip48(r->lookahead24, preroll),
                               .input_rate = SYNTH_RATE,
-                              .output_gain_q8 = 0,
+                              .output_gain_q8 = (int)lround(r->header_gain_db * 256),
                               .vendor = NULL,
                               .comments = (const char *const *)comments,
                               .n_comments = n_comments,
@@ -652,10 +741,11 @@ static json_t *settings_json(const struct render *r)
 
 static json_t *loudness_json(const struct render *r)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "target_lufs", r->o->loudness_lufs, "true_peak_limit_dbtp",
-                     r->o->true_peak_dbtp, "measured_lufs", round(r->before_lufs * 100) / 100, "measured_true_peak_dbtp",
-                     round(r->before_tp * 100) / 100, "gain_db", r->gain_db, "encoder_ceiling_dbtp",
-                     r->enc.ceiling_dbtp);
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "target_lufs", r->o->loudness_lufs,
+                     "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs", round(r->before_lufs * 100) / 100,
+                     "synthesized_true_peak_dbtp", round(r->before_tp * 100) / 100, "packet_gain_db", r->gain_db,
+                     "limiter_ceiling_dbtp", r->enc.ceiling_dbtp, "encoded_lufs", round(r->encoded_lufs * 100) / 100,
+                     "encoded_true_peak_dbtp", round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
 }
 
 static json_t *speakers_json(const struct render *r)
@@ -814,7 +904,7 @@ int render_run(const struct render_options *o, struct rc_error *err)
     encode_settings_default(&r.enc);
     r.enc.bitrate_bps = o->bitrate_bps;
     r.enc.complexity = o->complexity;
-    r.enc.ceiling_dbtp = o->true_peak_dbtp - CODEC_HEADROOM_DB;
+    r.enc.ceiling_dbtp = o->true_peak_dbtp - CODEC_HEADROOM_DB - MAX_RESIDUAL_DB;
     if (encode_settings_check(&r.enc, err) != 0) return -1;
     r.lookahead24 = encode_lookahead24(&r.enc);
 
@@ -860,9 +950,10 @@ int render_run(const struct render_options *o, struct rc_error *err)
 
     build_jobs(&r);
     int n1 = 0, n2 = 0;
-    if (run_pass(&r, "analysing", 0, "info.json", pass1_child, &n1, err) != 0) goto fail_signals;
+    if (run_pass(&r, "analysing", 0, pass1_child, &n1, err) != 0) goto fail_signals;
     if (compute_gain(&r, err) != 0) goto fail_signals;
-    if (run_pass(&r, "encoding", 1, "run", pass2_child, &n2, err) != 0) goto fail_signals;
+    if (run_pass(&r, "encoding", 1, pass2_child, &n2, err) != 0) goto fail_signals;
+    if (compute_residual(&r, err) != 0) goto fail_signals;
     build_items(&r);
 
     char *output = NULL;
@@ -919,11 +1010,14 @@ int render_run(const struct render_options *o, struct rc_error *err)
     if (rc == 0 && worker_interrupted())
         rc = rc_fail(err, worker_interrupted() == 15 ? 143 : RC_INTERRUPTED, "interrupted");
     if (rc == 0 && !o->quiet) {
-        fprintf(stderr, "recast: %d turns (%d synthesized, %d encoded, %d from cache), %.1f min of audio in %.1f s\n",
-                r.n_jobs, n1, n2, r.n_jobs - n2, seconds / 60, now_seconds(&r));
-        fprintf(stderr, "recast: loudness before %.1f LUFS, true peak %+.1f dBTP; gain %+.1f dB -> target %.1f LUFS, "
-                        "limiter ceiling %.1f dBTP\n",
-                r.before_lufs, r.before_tp, r.gain_db, o->loudness_lufs, r.enc.ceiling_dbtp);
+        int n_prog = 0;
+        for (int i = 0; i < r.n_jobs; i++) n_prog += r.jobs[i].kind != JOB_CALIBRATE;
+        fprintf(stderr, "recast: %d turns (%d analysed, %d encoded, %d from cache), %.1f min of audio in %.1f s\n",
+                n_prog, n1, n2, n_prog - n2, seconds / 60, now_seconds(&r));
+        fprintf(stderr, "recast: loudness before %.1f LUFS, true peak %+.1f dBTP; after gain %+.1f dB and limiter "
+                        "(ceiling %.1f dBTP) %.1f LUFS, %+.1f dBTP; output gain %+.2f dB -> %.1f LUFS\n",
+                r.before_lufs, r.before_tp, r.gain_db, r.enc.ceiling_dbtp, r.encoded_lufs, r.encoded_tp,
+                r.header_gain_db, r.encoded_lufs + r.header_gain_db);
         fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n", output,
                 o->html ? " .html" : "");
         if (listing.len) fprintf(stderr, "recast: clips:\n%s", sb_cstr(&listing));
