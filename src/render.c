@@ -37,7 +37,7 @@
  * actually fed, goes into the OpusHead output gain, which every decoder applies. */
 #define GAIN_STEP_DB 0.5         /* the packet gain is quantised to this step */
 #define CODEC_HEADROOM_DB 1.0    /* Opus overshoots the limited input by up to ~0.8 dB */
-#define MAX_RESIDUAL_DB 1.0      /* largest positive header gain; the limiter leaves room for it */
+#define MAX_RESIDUAL_DB 2.0      /* largest positive header gain; the limiter leaves room for it */
 static const char calibration_text[] =
     "我们今天讨论人工智能的发展。这项技术正在改变科学研究的方式,也带来了很多新的问题。"
     "你认为未来十年会发生什么?我认为,最重要的是保持谨慎和开放。";
