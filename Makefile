@@ -30,7 +30,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 TRANSCRIPT ?= transcripts/dwarkesh-hassabis-2024.zh.txt
 
-.PHONY: all deps podcast test unit clean format
+.PHONY: all deps podcast test unit clean format fuzz
 all: $(BUILD)/recast $(UNIT_BIN)
 
 deps:
@@ -60,8 +60,25 @@ test: deps
 	$(MAKE) all
 	BUILD=$(BUILD) tests/run.sh
 
+# Fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS from its seed corpus in
+# tests/fuzz/corpus; new inputs go to build-fuzz/corpus-*; crashes to build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := parse frontend lexicon
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DRECAST_VERSION=\"$(VERSION)\"
+fuzz: deps
+	mkdir -p build-fuzz
+	set -e; for t in $(FUZZ_TARGETS); do \
+	    clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/main.c,$(SRC)) $(LDLIBS); \
+	    mkdir -p build-fuzz/corpus-$$t; \
+	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+	        -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t tests/fuzz/corpus/$$t >build-fuzz/$$t.log 2>&1 \
+	        || { tail -40 build-fuzz/$$t.log; echo "fuzz_$$t: crash, input saved as build-fuzz/$$t-*"; exit 1; }; \
+	    echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' build-fuzz/$$t.log), no crash"; \
+	done
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c

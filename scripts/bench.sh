@@ -1,33 +1,79 @@
 #!/bin/sh
-# Benchmarks.  Prints a table; never used by tests (timings are noisy on shared machines).
-#   scripts/bench.sh parse     the parser on the bundled interview and on a 3 MB single-paragraph turn
+# Benchmarks, side by side in one run; prints a table.  Never used by tests (timings are
+# noisy on shared machines).
+#   scripts/bench.sh parse    the parser: bundled interview, a 3 MB single-paragraph turn
+#   scripts/bench.sh render   the naive pipeline vs recast -j1, -j2, warm cache, one clip
+#   scripts/bench.sh          both
 set -eu
 cd "$(dirname "$0")/.."
-RECAST=${RECAST:-build/recast}
+RECAST=${RECAST:-$PWD/build/recast}
 SEED=transcripts/dwarkesh-hassabis-2024.zh.txt
-export RECAST_VOICES=voices
+export RECAST_VOICES=$PWD/voices SOURCE_DATE_EPOCH=1700000000
 what=${1:-all}
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+[ -x "$RECAST" ] || { echo "bench: build first (make)" >&2; exit 1; }
 
-# wall seconds, CPU seconds and peak RSS of a command (GNU time's %e %U %S %M via /proc)
-measure() { # LABEL CMD...
-    label=$1; shift
+# LABEL AUDIO_SECONDS CMD...: wall seconds, CPU seconds (user+sys, children included),
+# peak RSS of the largest process, times real time, and ratio to the naive pipeline.
+NAIVE_WALL=""
+measure() {
+    label=$1 audio=$2; shift 2
     start=$(date +%s.%N)
-    /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" || { echo "$label: failed: $(tail -3 "$TMP/stderr")"; return 1; }
+    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
+        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
+    fi
     end=$(date +%s.%N)
     read -r user sys rss <"$TMP/time"
-    printf '%-44s %8.3f %8.2f %9d\n' "$label" "$(echo "$end - $start" | bc)" "$(echo "$user + $sys" | bc)" "$rss"
+    wall=$(echo "$end - $start" | bc)
+    [ -n "$NAIVE_WALL" ] || NAIVE_WALL=$wall
+    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v a="$audio" -v n="$NAIVE_WALL" 'BEGIN {
+        printf "%-40s %8.2f %8.2f %8.1f %9s %9s\n", l, w, u + s, r / 1024, (a > 0 ? sprintf("%.0fx", a / w) : "-"), sprintf("%.2fx", n / w) }'
 }
 
-header() { printf '%-44s %8s %8s %9s\n' "benchmark" "wall s" "CPU s" "RSS KiB"; }
+header() { printf '%-40s %8s %8s %8s %9s %9s\n' "$1" "wall s" "CPU s" "RSS MB" "realtime" "vs naive"; }
 
 if [ "$what" = parse ] || [ "$what" = all ]; then
     python3 - "$TMP/big.txt" <<'PY'
 import sys
 open(sys.argv[1], "w", encoding="utf-8").write("Demis" + "我认为这是一个很好的问题。" * (3 * 1024 * 1024 // 39) + "\n")
 PY
-    header
-    measure "parse: bundled interview (62 KB)" "$RECAST" parse "$SEED"
-    measure "parse: 3 MB single-paragraph turn" "$RECAST" parse "$TMP/big.txt"
-    measure "list: bundled interview" "$RECAST" list "$SEED"
+    NAIVE_WALL=1
+    header "parser"
+    measure "parse: bundled interview (62 KB)" 0 "$RECAST" parse "$SEED"
+    measure "parse: 3 MB single-paragraph turn" 0 "$RECAST" parse "$TMP/big.txt"
+    echo
+fi
+
+# The pipeline a user would write: espeak-ng CLI per turn, sox joining the WAVs with
+# pauses, opusenc at recast's bitrate and complexity.
+naive() {
+    out=$1
+    mkdir -p "$out/wav"
+    "$RECAST" parse "$SEED" 2>/dev/null | jq -r '.sections[].turns[] | [.speaker, (.text | gsub("\n"; " "))] | @tsv' >"$out/turns.tsv"
+    sox -n -r 22050 -c 1 -b 16 "$out/pause.wav" trim 0 0.6
+    i=0; set --
+    while IFS="$(printf '\t')" read -r speaker text; do
+        case $speaker in Dwarkesh) v=cmn-latn-pinyin+m1 s=190 p=70 ;; *) v=cmn-latn-pinyin+m8 s=160 p=40 ;; esac
+        f=$(printf '%s/wav/%03d.wav' "$out" $i)
+        espeak-ng -v "$v" -s $s -p $p -w "$f" "$text" 2>/dev/null
+        set -- "$@" "$f" "$out/pause.wav"; i=$((i + 1))
+    done <"$out/turns.tsv"
+    sox "$@" "$out/all.wav"
+    opusenc --quiet --bitrate 32 --comp 10 --speech "$out/all.wav" "$out/naive.opus"
+}
+
+if [ "$what" = render ] || [ "$what" = all ]; then
+    NAIVE_WALL=""
+    audio=5125   # seconds of the recast programme (85.4 min)
+    header "render the bundled interview ($(nproc) CPUs)"
+    { echo "RECAST='$RECAST' SEED='$SEED'"; sed -n '/^naive() {/,/^}/p' "$0"; } >"$TMP/naive.sh"
+    measure "naive: espeak-ng CLI + sox + opusenc" "$audio" sh -c ". '$TMP/naive.sh'; naive '$TMP/naive'"
+    measure "recast render -j1, cold cache" "$audio" "$RECAST" render "$SEED" -o "$TMP/j1.opus" -j 1 --cache "$TMP/c1" -q
+    measure "recast render -j2, cold cache" "$audio" "$RECAST" render "$SEED" -o "$TMP/j2.opus" -j 2 --cache "$TMP/c2" -q
+    sed 's/^Demis谢谢邀请。/Demis谢谢你的邀请。/' "$SEED" >"$TMP/edited.txt"
+    measure "recast, warm cache, one turn edited" "$audio" "$RECAST" render "$TMP/edited.txt" -o "$TMP/warm.opus" -j 2 --cache "$TMP/c2" -q
+    measure "recast, one section clip, warm cache" 0 "$RECAST" render "$SEED" --section 5 -o "$TMP/clip.opus" -j 2 --cache "$TMP/c2" -q
+    cmp -s "$TMP/j1.opus" "$TMP/j2.opus" && echo "-j1 and -j2 outputs are byte-identical" || echo "WARNING: -j1 and -j2 outputs differ"
+    echo "naive output: $(soxi -D "$TMP/naive/all.wav" | cut -c1-7) s of audio, $(stat -c %s "$TMP/naive/naive.opus") bytes Opus, $(du -sm "$TMP/naive" | cut -f1) MB of temporary files"
+    echo "recast output: $(stat -c %s "$TMP/j2.opus") bytes Opus; cache $(du -sm "$TMP/c2" | cut -f1) MB"
 fi

@@ -10,13 +10,29 @@ BUILD="gcc make pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev libop
 TEST="opus-tools ffmpeg sox jq python3"
 # benchmark: the naive pipeline recast is compared against
 BENCH="espeak-ng time bc"
+# fuzzing (make fuzz) and sanitizers (make test SANITIZE=1)
+FUZZ="clang"
+# browser test of the listening page (tests/browser): Debian's chromium, CJK fonts for its
+# screenshots, and Debian's node and npm unless a node is already on PATH
+TEST="$TEST chromium fonts-noto-cjk"
+command -v node >/dev/null 2>&1 || TEST="$TEST nodejs npm"
 
 missing=""
-for pkg in $BUILD $TEST $BENCH; do
+for pkg in $BUILD $TEST $BENCH $FUZZ; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
         missing="$missing $pkg"
     fi
 done
+# tests/browser/node_modules (playwright-core, pinned by package-lock.json): npm ci when it
+# is missing or older than the lock file
+browser_modules() {
+    dir=$(dirname "$0")/../tests/browser
+    stamp=$dir/node_modules/.package-lock.json
+    if [ -f "$stamp" ] && ! [ "$dir/package-lock.json" -nt "$stamp" ]; then return 0; fi
+    echo "install-deps: npm ci in tests/browser" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+if [ -z "$missing" ]; then browser_modules; exit 0; fi
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing" >&2
@@ -32,3 +48,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+browser_modules

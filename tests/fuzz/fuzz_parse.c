@@ -1,0 +1,29 @@
+/* libFuzzer target: the transcript parser on arbitrary bytes (with the shipped voices). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "parse.h"
+#include "voices.h"
+
+static struct voice_set vs;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!vs.n_profiles) {
+        struct rc_error err = {0};
+        if (voices_load("voices", &vs, &err) != 0) abort();
+    }
+    struct document doc;
+    struct rc_error err = {0};
+    if (doc_parse("fuzz.txt", (const char *)data, size, &vs, &doc, &err) == 0) {
+        /* invariants: turns in order, each in a section that lists it */
+        for (int t = 0; t < doc.n_turns; t++) {
+            const struct doc_section *s = &doc.sections[doc.turns[t].section];
+            if (doc.turns[t].index != t || t < s->first_turn || t >= s->first_turn + s->n_turns) abort();
+        }
+        doc_free(&doc);
+    } else if (err.code != RC_DATAERR) {
+        abort();
+    }
+    return 0;
+}
