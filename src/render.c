@@ -714,6 +714,12 @@ static int write_opus(struct render *r, const char *path, int sec_first, int sec
     packet_run_free(&src.run);
     if (rc == 0) rc = atomic_commit(&af, err);
     else atomic_abort(&af);
+    if (rc != 0 && strncmp(err->msg, path, strlen(path)) != 0) { /* name the file */
+        char why[900];
+        memcpy(why, err->msg, sizeof why - 1);
+        why[sizeof why - 1] = '\0';
+        rc_fail(err, err->code, "%s: %s", path, why);
+    }
     for (int i = 0; i < n_comments; i++) free(comments[i]);
     free(comments);
     return rc;
@@ -1000,7 +1006,9 @@ int render_run(const struct render_options *o, struct rc_error *err)
         sb_free(&page);
         free(stem);
     }
-    if (rc == 0) rc = write_sidecars(&r, output, &tl, extra, clips, n_clips, o->html, err);
+    struct stat out_st;
+    int to_device = stat(output, &out_st) == 0 && !S_ISREG(out_st.st_mode);
+    if (rc == 0 && !to_device) rc = write_sidecars(&r, output, &tl, extra, clips, n_clips, o->html, err);
     json_decref(extra);
     json_decref(clip_files);
     free(clips);

@@ -181,6 +181,25 @@ int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
         af->fp = stdout;
         return 0;
     }
+    /* A device or a pipe (/dev/null, /dev/full, a FIFO) is written directly: renaming a
+     * temporary file over it would replace the device node. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            free(af->path);
+            memset(af, 0, sizeof *af);
+            return rc_fail(err, RC_CANTCREAT, "%s: is a directory; give a file name", path);
+        }
+        af->fp = fopen(path, "wb");
+        if (!af->fp) {
+            int e = errno;
+            free(af->path);
+            memset(af, 0, sizeof *af);
+            return rc_fail(err, RC_CANTCREAT, "%s: cannot open for writing: %s", path, strerror(e));
+        }
+        af->direct = 1;
+        return 0;
+    }
     struct strbuf tmp;
     sb_init(&tmp);
     const char *slash = strrchr(path, '/');
@@ -211,12 +230,15 @@ int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
 
 int atomic_commit(struct atomic_file *af, struct rc_error *err)
 {
-    if (!af->tmp_path) { /* stdout */
+    if (!af->tmp_path) { /* stdout or a device */
         int bad = fflush(af->fp) != 0 || ferror(af->fp);
-        free(af->path);
-        af->path = NULL;
-        if (bad) return rc_fail(err, RC_IOERR, "stdout: write error: %s", strerror(errno));
-        return 0;
+        int e = errno;
+        if (af->direct && fclose(af->fp) != 0) bad = 1, e = errno;
+        char *name = af->path;
+        memset(af, 0, sizeof *af);
+        if (bad) rc_fail(err, RC_IOERR, "%s: write error: %s", name && strcmp(name, "-") ? name : "stdout", strerror(e));
+        free(name);
+        return bad ? -1 : 0;
     }
     int bad = fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0;
     int e = errno;

@@ -67,11 +67,13 @@ int read_file(const char *path, char **out, size_t *out_len, struct rc_error *er
 
 /* Atomic output: open a temporary file beside `path`, write, then commit (fsync,
  * rename into place) or abort (unlink).  A failed or interrupted run never leaves a
- * partial file at `path`.  "-" means stdout (no temporary file). */
+ * partial file at `path`.  "-" means stdout; an existing device or FIFO (/dev/null,
+ * /dev/full) is written directly, never renamed over. */
 struct atomic_file {
     FILE *fp;
     char *path;     /* final path (owned) */
-    char *tmp_path; /* temporary path (owned), NULL for stdout */
+    char *tmp_path; /* temporary path (owned), NULL for stdout or a device */
+    int direct;     /* writing straight to a device or FIFO (no rename) */
 };
 int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err);
 int atomic_commit(struct atomic_file *af, struct rc_error *err);
