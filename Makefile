@@ -54,7 +54,7 @@ $(BUILD)/obj $(BUILD)/tests:
 podcast: deps
 	$(MAKE) $(BUILD)/recast
 	$(BUILD)/recast list $(TRANSCRIPT)
-	$(BUILD)/recast render $(TRANSCRIPT) --clips out/clips --progress
+	$(BUILD)/recast render $(TRANSCRIPT) --clips out/clips --html --progress
 
 test: deps
 	$(MAKE) all

@@ -28,12 +28,12 @@ done
 browser_modules() {
     dir=$(dirname "$0")/../tests/browser
     stamp=$dir/node_modules/.package-lock.json
+    [ -f "$dir/package-lock.json" ] || return 0
     if [ -f "$stamp" ] && ! [ "$dir/package-lock.json" -nt "$stamp" ]; then return 0; fi
     echo "install-deps: npm ci in tests/browser" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 if [ -z "$missing" ]; then browser_modules; exit 0; fi
-[ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing" >&2
 SUDO=""

@@ -75,6 +75,7 @@ static const char page_css[] =
     "a.chapter.active{background:var(--hl);color:var(--hl-fg);font-weight:600}\n"
     ".t{color:var(--muted);font-variant-numeric:tabular-nums;min-width:3.4em;font-weight:400}\n"
     "a.chapter.active .t{color:inherit}\n"
+    ".hours .t{min-width:4.4em}\n"
     "a.clip{font-size:.8rem;white-space:nowrap;padding:.15rem .45rem;border:1px solid var(--line);"
     "border-radius:999px;text-decoration:none}\n"
     "a.clip:hover{background:var(--hover)}\n"
@@ -406,9 +407,8 @@ static void put_clip_link(struct page *pg, const struct page_clip *c, const char
 static void put_chapters(struct page *pg)
 {
     struct strbuf *sb = &pg->sb;
-    sb_adds(
-        sb,
-        "<nav class=\"chapters\" aria-labelledby=\"chapters-h\">\n<h2 id=\"chapters-h\">章节</h2>\n<ol>\n");
+    sb_adds(sb, "<nav class=\"chapters\" aria-labelledby=\"chapters-h\">\n<h2 id=\"chapters-h\">章节</h2>\n");
+    sb_adds(sb, tl_ms(pg->tl->total48) >= 3600000 ? "<ol class=\"hours\">\n" : "<ol>\n");
     for (int s = 0; s < pg->tl->n_sections; s++) {
         const struct tl_section *sec = &pg->tl->sections[s];
         sb_printf(sb, "<li><a class=\"chapter\" href=\"#s%d\" data-start=\"", s);

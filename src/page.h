@@ -4,7 +4,14 @@
  * (click to seek), the whole transcript by speaker with the sentence being spoken
  * highlighted and scrolled into view, click-to-seek on every cue, and links to the
  * section clips.  No network assets: styles, script and data are inline, so it works
- * from file:// and from any static web server. */
+ * from file:// and from any static web server.
+ *
+ * What scripts and tests can rely on: the <audio> has id "player"; every cue of STEM.vtt is
+ * an <a class="cue"> with the cue's id ("t<turn>-<seq>") and data-start/data-end in
+ * seconds with three decimals; every chapter is an <a class="chapter" data-start>; the
+ * highlighted cue has class "current" and aria-current="true" (the rule for pauses
+ * between cues is in page.c); clip links are <a class="clip">.  STEM.html#t3-2 opens the
+ * page at that cue.  tests/browser/page.test.mjs checks all of this in Chromium. */
 #ifndef RECAST_PAGE_H
 #define RECAST_PAGE_H
 
