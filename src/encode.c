@@ -270,6 +270,33 @@ out:
     return rc;
 }
 
+/* The limiter needs 20 bytes per sample of what it works on.  A turn is mostly clauses
+ * separated by digital silence, and the limiter's gain returns to 1 long before the
+ * middle of a pause, so it runs on one stretch between pauses at a time (cut in the
+ * middle of every pause of at least LIM_CUT_PAUSE_MS): memory follows the longest
+ * clause, not the turn. */
+#define LIM_CUT_PAUSE_MS 100
+static int limit_between_pauses(float *x, size_t n, double ceiling_dbtp, struct rc_error *err)
+{
+    const size_t min_pause = (size_t)ENCODE_OPUS_RATE * LIM_CUT_PAUSE_MS / 1000;
+    size_t start = 0, i = 0;
+    while (i < n) {
+        if (fabsf(x[i]) >= 1e-6f) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && fabsf(x[j]) < 1e-6f) j++;
+        if (j - i >= min_pause && j < n) {
+            size_t cut = i + (j - i) / 2;
+            if (encode_limit(x + start, cut - start, ENCODE_OPUS_RATE, ceiling_dbtp, NULL, err) != 0) return -1;
+            start = cut;
+        }
+        i = j;
+    }
+    return encode_limit(x + start, n - start, ENCODE_OPUS_RATE, ceiling_dbtp, NULL, err);
+}
+
 int encode_prepare(const int16_t *pcm22050, size_t n_samples, const struct encode_settings *s, float **out24,
                    size_t *n24, struct rc_error *err)
 {
@@ -285,7 +312,7 @@ int encode_prepare(const int16_t *pcm22050, size_t n_samples, const struct encod
     if (s->gain_linear != 1.0)
         for (size_t i = 0; i < n; i++)
             x[i] = (float)(x[i] * s->gain_linear);
-    if (encode_limit(x, n, ENCODE_OPUS_RATE, s->ceiling_dbtp, NULL, err) != 0) {
+    if (limit_between_pauses(x, n, s->ceiling_dbtp, err) != 0) {
         free(x);
         return -1;
     }

@@ -239,36 +239,6 @@ static int job_synthesize(struct render *r, struct job *j, struct turn_audio *au
     return synth_turn(&r->vs.profiles[j->profile], &j->plan, audio, err);
 }
 
-static int pass1_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
-{
-    (void)result;
-    struct render *r = ctx;
-    struct job *j = &r->jobs[index];
-    struct turn_audio audio;
-    if (job_synthesize(r, j, &audio, err) != 0) return -1;
-    struct loudness_result lr;
-    int rc = loudness_measure_s16(audio.pcm, audio.n_samples, SYNTH_RATE, &lr, err);
-    if (rc == 0) {
-        json_t *starts = json_array(), *ends = json_array();
-        double speech = 0;
-        for (int c = 0; c < audio.n_clauses; c++) {
-            json_array_append_new(starts, json_integer((json_int_t)audio.clause_start[c]));
-            json_array_append_new(ends, json_integer((json_int_t)audio.clause_end[c]));
-            speech += (double)(audio.clause_end[c] - audio.clause_start[c]) / SYNTH_RATE;
-        }
-        json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio.n_samples,
-                                 "clause_start", starts, "clause_end", ends, "lufs",
-                                 isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "true_peak_dbtp",
-                                 isfinite(lr.true_peak_dbtp) ? lr.true_peak_dbtp : -200.0, "speech_seconds", speech);
-        char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
-        rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
-        free(text);
-        json_decref(info);
-    }
-    turn_audio_free(&audio);
-    return rc;
-}
-
 static void info_free(struct job_info *in)
 {
     free(in->clause_start);
@@ -347,18 +317,17 @@ static int run_entry_valid(struct render *r, const struct job *j)
     return ok;
 }
 
-/* Runs `child` for every job whose info (pass 1) or packet run (pass 2) is not cached. */
-static int run_pass(struct render *r, const char *phase, int use_run_key, pool_job_fn child,
-                    int *n_rendered, struct rc_error *err)
+/* Runs the calibration jobs whose analysis is not cached (calibrate = 1), or the
+ * programme's jobs whose analysis or packet run is not cached. */
+static int run_pass(struct render *r, const char *phase, int calibrate, pool_job_fn child, int *n_rendered,
+                    struct rc_error *err)
 {
     int *todo = xcalloc((size_t)r->n_jobs, sizeof *todo), n = 0;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        if (!use_run_key) {
-            if (load_info(r, j) != 0) todo[n++] = i;
-        } else if (j->kind != JOB_CALIBRATE && !run_entry_valid(r, j)) {
-            todo[n++] = i;
-        }
+        if ((j->kind == JOB_CALIBRATE) != calibrate) continue;
+        int have_info = load_info(r, j) == 0;
+        if (!have_info || (!calibrate && !run_entry_valid(r, j))) todo[n++] = i;
     }
     r->phase = phase, r->done_jobs = 0, r->todo_jobs = n;
     int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
@@ -390,9 +359,8 @@ static double mean_loudness(const struct render *r, int calibration, double *pea
 static int compute_gain(struct render *r, struct rc_error *err)
 {
     for (int i = 0; i < r->n_jobs; i++)
-        if (load_info(r, &r->jobs[i]) != 0)
-            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
-    r->before_lufs = mean_loudness(r, 0, &r->before_tp);
+        if (r->jobs[i].kind == JOB_CALIBRATE && load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its calibration is missing from the cache %s", i, r->cache.dir);
     double calibrated = mean_loudness(r, 1, NULL);
     double gain = calibrated > -70 ? r->o->loudness_lufs - calibrated : 0;
     r->gain_db = round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
@@ -405,6 +373,10 @@ static int compute_gain(struct render *r, struct rc_error *err)
 /* After pass 2: the residual between the target and what the encoders were fed. */
 static int compute_residual(struct render *r, struct rc_error *err)
 {
+    for (int i = 0; i < r->n_jobs; i++)
+        if (load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    r->before_lufs = mean_loudness(r, 0, &r->before_tp);
     double power = 0, weight = 0, tp = -200;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
@@ -439,24 +411,57 @@ static int compute_residual(struct render *r, struct rc_error *err)
 
 /* ---- pass 2: encode ---- */
 
-static int pass2_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+/* Writes a job's analysis record (SYNTH_KEY.info.json) from its audio. */
+static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, struct rc_error *err)
+{
+    struct loudness_result lr;
+    if (loudness_measure_s16(audio->pcm, audio->n_samples, SYNTH_RATE, &lr, err) != 0) return -1;
+    json_t *starts = json_array(), *ends = json_array();
+    double speech = 0;
+    for (int c = 0; c < audio->n_clauses; c++) {
+        json_array_append_new(starts, json_integer((json_int_t)audio->clause_start[c]));
+        json_array_append_new(ends, json_integer((json_int_t)audio->clause_end[c]));
+        speech += (double)(audio->clause_end[c] - audio->clause_start[c]) / SYNTH_RATE;
+    }
+    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio->n_samples,
+                             "clause_start", starts, "clause_end", ends, "lufs",
+                             isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "true_peak_dbtp",
+                             isfinite(lr.true_peak_dbtp) ? lr.true_peak_dbtp : -200.0, "speech_seconds", speech);
+    char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
+    free(text);
+    json_decref(info);
+    return rc;
+}
+
+/* Calibration: synthesize and measure. */
+static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
 {
     (void)result;
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
     if (job_synthesize(r, j, &audio, err) != 0) return -1;
-    if ((long long)audio.n_samples != j->info.n_samples) {
-        turn_audio_free(&audio);
-        return rc_fail(err, RC_SOFTWARE, "turn %d: synthesis is not reproducible (%zu samples, %lld before)", j->turn,
-                       audio.n_samples, j->info.n_samples);
-    }
+    int rc = put_info(r, j, &audio, err);
+    turn_audio_free(&audio);
+    return rc;
+}
+
+/* A turn: synthesize once, then write its analysis, the level the encoder was fed and
+ * the packet run (last: a run in the cache always has its records beside it). */
+static int render_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+{
+    (void)result;
+    struct render *r = ctx;
+    struct job *j = &r->jobs[index];
+    struct turn_audio audio;
+    if (job_synthesize(r, j, &audio, err) != 0) return -1;
+    int rc = put_info(r, j, &audio, err);
     struct packet_run run;
     struct loudness_result level;
-    int rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
+    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
-    /* the level record first: a run in the cache always has its level beside it */
     json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
                            "true_peak_dbtp", isfinite(level.true_peak_dbtp) ? level.true_peak_dbtp : -200.0);
     char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
@@ -956,9 +961,9 @@ int render_run(const struct render_options *o, struct rc_error *err)
 
     build_jobs(&r);
     int n1 = 0, n2 = 0;
-    if (run_pass(&r, "analysing", 0, pass1_child, &n1, err) != 0) goto fail_signals;
+    if (run_pass(&r, "calibrating", 1, analyse_child, &n1, err) != 0) goto fail_signals;
     if (compute_gain(&r, err) != 0) goto fail_signals;
-    if (run_pass(&r, "encoding", 1, pass2_child, &n2, err) != 0) goto fail_signals;
+    if (run_pass(&r, "rendering", 0, render_child, &n2, err) != 0) goto fail_signals;
     if (compute_residual(&r, err) != 0) goto fail_signals;
     build_items(&r);
 
@@ -1020,8 +1025,8 @@ int render_run(const struct render_options *o, struct rc_error *err)
     if (rc == 0 && !o->quiet) {
         int n_prog = 0;
         for (int i = 0; i < r.n_jobs; i++) n_prog += r.jobs[i].kind != JOB_CALIBRATE;
-        fprintf(stderr, "recast: %d turns (%d analysed, %d encoded, %d from cache), %.1f min of audio in %.1f s\n",
-                n_prog, n1, n2, n_prog - n2, seconds / 60, now_seconds(&r));
+        fprintf(stderr, "recast: %d turns (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_prog, n2,
+                n_prog - n2, seconds / 60, now_seconds(&r));
         fprintf(stderr, "recast: loudness before %.1f LUFS, true peak %+.1f dBTP; after gain %+.1f dB and limiter "
                         "(ceiling %.1f dBTP) %.1f LUFS, %+.1f dBTP; output gain %+.2f dB -> %.1f LUFS\n",
                 r.before_lufs, r.before_tp, r.gain_db, r.enc.ceiling_dbtp, r.encoded_lufs, r.encoded_tp,

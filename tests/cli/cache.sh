@@ -6,9 +6,9 @@ FIX=tests/data/short.zh.txt
 C=$TMP/cache
 mkdir -p "$TMP/a" "$TMP/b" "$TMP/c" "$TMP/d"
 "$RECAST" render "$FIX" -o "$TMP/a/pod.opus" --cache "$C" 2>"$TMP/err1"
-grep -q "6 turns (8 analysed, 6 encoded, 0 from cache)" "$TMP/err1" && pass "cache: a cold render encodes all 6 turns" || fail "cache: cold" "$(cat "$TMP/err1")"
+grep -q "6 turns (6 rendered, 0 from cache)" "$TMP/err1" && pass "cache: a cold render encodes all 6 turns" || fail "cache: cold" "$(cat "$TMP/err1")"
 "$RECAST" render "$FIX" -o "$TMP/b/pod.opus" --cache "$C" 2>"$TMP/err2"
-grep -q "6 turns (0 analysed, 0 encoded, 6 from cache)" "$TMP/err2" && pass "cache: a warm render encodes nothing" || fail "cache: warm" "$(cat "$TMP/err2")"
+grep -q "6 turns (0 rendered, 6 from cache)" "$TMP/err2" && pass "cache: a warm render encodes nothing" || fail "cache: warm" "$(cat "$TMP/err2")"
 cmp -s "$TMP/a/pod.opus" "$TMP/b/pod.opus" && pass "cache: warm output is byte-identical" || fail "cache: warm output identical" "differs"
 
 # damage a packet run: it is detected, rendered again, and the output is unchanged
@@ -29,7 +29,7 @@ echo '{"n_samples": 1' >"$(find "$C" -name '*.info.json' | head -1)"
 # edit one turn: only that turn is synthesized and encoded again
 sed 's/谢谢你,Demis。/谢谢你,Demis,再见。/' "$FIX" >"$TMP/edited.txt"
 "$RECAST" render "$TMP/edited.txt" -o "$TMP/c/pod.opus" --cache "$C" 2>"$TMP/err3"
-grep -q "6 turns (1 analysed, 1 encoded, 5 from cache)" "$TMP/err3" && pass "cache: editing one turn re-renders only that turn" || fail "cache: edit one turn" "$(cat "$TMP/err3")"
+grep -q "6 turns (1 rendered, 5 from cache)" "$TMP/err3" && pass "cache: editing one turn re-renders only that turn" || fail "cache: edit one turn" "$(cat "$TMP/err3")"
 
 "$RECAST" cache --cache "$C" >"$TMP/out"
 grep -qE "^$C: [0-9]+ entries, [0-9.]+ MB" "$TMP/out" && pass "cache: recast cache shows entries and size" || fail "cache: recast cache" "$(cat "$TMP/out")"
@@ -60,11 +60,11 @@ echo "     $kept encoded turns were finished before SIGINT"
 "$RECAST" render "$SEED" -o "$TMP/i/pod.opus" --cache "$TMP/icache" -j 2 --progress 2>"$TMP/ierr2" &
 pid=$!
 for i in $(seq 1 600); do
-    grep -q "encoding: [0-9]*/" "$TMP/ierr2" && break
+    grep -q "rendering: [0-9]*/" "$TMP/ierr2" && break
     sleep 0.2
 done
 kill -TERM $pid; wait $pid; rc=$?
 [ $rc = 143 ] && pass "cache: SIGTERM stops a render with exit 143" || fail "cache: SIGTERM exit status" "$rc"
 grep -q "interrupted by SIGTERM" "$TMP/ierr2" && pass "cache: the interruption is reported" || fail "cache: interruption message" "$(tail -c 300 "$TMP/ierr2")"
-todo=$(tr '\r' '\n' <"$TMP/ierr2" | sed -n 's/.*encoding: [0-9]*\/\([0-9]*\) turns.*/\1/p' | head -1)
+todo=$(tr '\r' '\n' <"$TMP/ierr2" | sed -n 's/.*rendering: [0-9]*\/\([0-9]*\) turns.*/\1/p' | head -1)
 [ "$kept" -ge 1 ] && [ "$todo" = $((93 - kept)) ] && pass "cache: the next run encodes only the $todo turns not finished before SIGINT" || fail "cache: reuse after SIGINT" "kept $kept, next run encodes '$todo'"
