@@ -7,15 +7,22 @@
 
 struct loudness_meter {
     ebur128_state *st;
+    int true_peak;
 };
 
 struct loudness_meter *loudness_open(long sample_rate, struct rc_error *err)
+{
+    return loudness_open_mode(sample_rate, 1, err);
+}
+
+struct loudness_meter *loudness_open_mode(long sample_rate, int true_peak, struct rc_error *err)
 {
     if (sample_rate < 8000 || sample_rate > 384000) {
         rc_fail(err, RC_SOFTWARE, "loudness: sample rate %ld Hz is out of range", sample_rate);
         return NULL;
     }
-    ebur128_state *st = ebur128_init(1, (unsigned long)sample_rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+    ebur128_state *st = ebur128_init(1, (unsigned long)sample_rate,
+                                     EBUR128_MODE_I | EBUR128_MODE_SAMPLE_PEAK | (true_peak ? EBUR128_MODE_TRUE_PEAK : 0));
     if (!st) {
         rc_fail(err, RC_SOFTWARE, "libebur128: cannot create a meter");
         return NULL;
@@ -27,6 +34,7 @@ struct loudness_meter *loudness_open(long sample_rate, struct rc_error *err)
     }
     struct loudness_meter *m = xmalloc(sizeof *m);
     m->st = st;
+    m->true_peak = true_peak;
     return m;
 }
 
@@ -53,11 +61,11 @@ int loudness_get(struct loudness_meter *m, struct loudness_result *out, struct r
 {
     double lufs = 0, tp = 0, sp = 0;
     if (ebur128_loudness_global(m->st, &lufs) != EBUR128_SUCCESS ||
-        ebur128_true_peak(m->st, 0, &tp) != EBUR128_SUCCESS ||
+        (m->true_peak && ebur128_true_peak(m->st, 0, &tp) != EBUR128_SUCCESS) ||
         ebur128_sample_peak(m->st, 0, &sp) != EBUR128_SUCCESS)
         return rc_fail(err, RC_SOFTWARE, "libebur128: cannot read the measurement");
     out->integrated_lufs = lufs;
-    out->true_peak_dbtp = to_db(tp);
+    out->true_peak_dbtp = m->true_peak ? to_db(tp) : NAN;
     out->sample_peak_dbfs = to_db(sp);
     return 0;
 }

@@ -51,7 +51,7 @@ struct job_info {
     long long *clause_start;  /* [n_clauses] samples at SYNTH_RATE */
     long long *clause_end;
     double lufs;              /* integrated loudness of the turn; -inf for silence */
-    double true_peak_dbtp;
+    double sample_peak_dbfs;
     double speech_seconds;    /* sum of clause durations: its weight in the programme */
 };
 
@@ -180,7 +180,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     j->text = xstrdup(text);
     fe_plan_turn(j->text, &r->lex, &j->plan);
     const struct voice_profile *p = &r->vs.profiles[profile];
-    struct cache_key_ctx *k = cache_key_begin("synth-v1");
+    struct cache_key_ctx *k = cache_key_begin("synth-v2");
     cache_key_add_str(k, "recast", RECAST_VERSION);
     cache_key_add_str(k, "espeak", r->espeak_version);
     cache_key_add_str(k, "mandarin", p->mandarin_voice);
@@ -223,7 +223,7 @@ static void build_jobs(struct render *r)
 
 static void run_key(struct render *r, struct job *j)
 {
-    struct cache_key_ctx *k = cache_key_begin("run-v1");
+    struct cache_key_ctx *k = cache_key_begin("run-v3");
     cache_key_add_str(k, "synth", j->synth_key);
     cache_key_add_int(k, "bitrate", r->enc.bitrate_bps);
     cache_key_add_int(k, "complexity", r->enc.complexity);
@@ -260,7 +260,7 @@ static int load_info(struct render *r, struct job *j)
     json_t *starts = NULL, *ends = NULL;
     double lufs = 0, tp = 0, speech = 0;
     int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F}", "n_samples", &n, "clause_start", &starts,
-                                 "clause_end", &ends, "lufs", &lufs, "true_peak_dbtp", &tp, "speech_seconds",
+                                 "clause_end", &ends, "lufs", &lufs, "sample_peak_dbfs", &tp, "speech_seconds",
                                  &speech) == 0 &&
              json_is_array(starts) && json_is_array(ends) && n > 0 &&
              (int)json_array_size(starts) == j->plan.n_clauses && (int)json_array_size(ends) == j->plan.n_clauses;
@@ -276,7 +276,7 @@ static int load_info(struct render *r, struct job *j)
             ok = 0 <= j->info.clause_start[c] && j->info.clause_start[c] <= j->info.clause_end[c] &&
                  j->info.clause_end[c] <= n;
         }
-        j->info.lufs = lufs, j->info.true_peak_dbtp = tp, j->info.speech_seconds = speech;
+        j->info.lufs = lufs, j->info.sample_peak_dbfs = tp, j->info.speech_seconds = speech;
     }
     json_decref(info);
     return ok ? 0 : 1;
@@ -351,7 +351,7 @@ static double mean_loudness(const struct render *r, int calibration, double *pea
             power += j->info.speech_seconds * pow(10, j->info.lufs / 10);
             weight += j->info.speech_seconds;
         }
-        if (peak && j->info.true_peak_dbtp > *peak) *peak = j->info.true_peak_dbtp;
+        if (peak && j->info.sample_peak_dbfs > *peak) *peak = j->info.sample_peak_dbfs;
     }
     return weight > 0 ? 10 * log10(power / weight) : -200;
 }
@@ -388,7 +388,7 @@ static int compute_residual(struct render *r, struct rc_error *err)
         json_t *lv = json_loadb(data, len, 0, NULL);
         free(data);
         double lufs = -200, peak = -200;
-        json_unpack(lv, "{s:F, s:F}", "lufs", &lufs, "true_peak_dbtp", &peak);
+        json_unpack(lv, "{s:F, s:F}", "lufs", &lufs, "sample_peak_dbfs", &peak);
         json_decref(lv);
         if (lufs > -70 && j->info.speech_seconds > 0) {
             power += j->info.speech_seconds * pow(10, lufs / 10);
@@ -415,7 +415,10 @@ static int compute_residual(struct render *r, struct rc_error *err)
 static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, struct rc_error *err)
 {
     struct loudness_result lr;
-    if (loudness_measure_s16(audio->pcm, audio->n_samples, SYNTH_RATE, &lr, err) != 0) return -1;
+    struct loudness_meter *m = loudness_open_mode(SYNTH_RATE, 0, err);
+    int bad = !m || loudness_add_s16(m, audio->pcm, audio->n_samples, err) != 0 || loudness_get(m, &lr, err) != 0;
+    loudness_free(m);
+    if (bad) return -1;
     json_t *starts = json_array(), *ends = json_array();
     double speech = 0;
     for (int c = 0; c < audio->n_clauses; c++) {
@@ -425,8 +428,8 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
     }
     json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio->n_samples,
                              "clause_start", starts, "clause_end", ends, "lufs",
-                             isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "true_peak_dbtp",
-                             isfinite(lr.true_peak_dbtp) ? lr.true_peak_dbtp : -200.0, "speech_seconds", speech);
+                             isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "sample_peak_dbfs",
+                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech);
     char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
     int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
     free(text);
@@ -463,7 +466,7 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     turn_audio_free(&audio);
     if (rc != 0) return -1;
     json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
-                           "true_peak_dbtp", isfinite(level.true_peak_dbtp) ? level.true_peak_dbtp : -200.0);
+                           "sample_peak_dbfs", isfinite(level.sample_peak_dbfs) ? level.sample_peak_dbfs : -200.0);
     char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(lv);
     rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
@@ -754,9 +757,9 @@ static json_t *loudness_json(const struct render *r)
 {
     return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "target_lufs", r->o->loudness_lufs,
                      "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs", round(r->before_lufs * 100) / 100,
-                     "synthesized_true_peak_dbtp", round(r->before_tp * 100) / 100, "packet_gain_db", r->gain_db,
+                     "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100, "packet_gain_db", r->gain_db,
                      "limiter_ceiling_dbtp", r->enc.ceiling_dbtp, "encoded_lufs", round(r->encoded_lufs * 100) / 100,
-                     "encoded_true_peak_dbtp", round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
+                     "encoded_sample_peak_dbfs", round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
 }
 
 static json_t *speakers_json(const struct render *r)
@@ -1027,8 +1030,9 @@ int render_run(const struct render_options *o, struct rc_error *err)
         for (int i = 0; i < r.n_jobs; i++) n_prog += r.jobs[i].kind != JOB_CALIBRATE;
         fprintf(stderr, "recast: %d turns (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_prog, n2,
                 n_prog - n2, seconds / 60, now_seconds(&r));
-        fprintf(stderr, "recast: loudness before %.1f LUFS, true peak %+.1f dBTP; after gain %+.1f dB and limiter "
-                        "(ceiling %.1f dBTP) %.1f LUFS, %+.1f dBTP; output gain %+.2f dB -> %.1f LUFS\n",
+        fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after gain %+.1f dB and "
+                        "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
+                        "-> %.1f LUFS\n",
                 r.before_lufs, r.before_tp, r.gain_db, r.enc.ceiling_dbtp, r.encoded_lufs, r.encoded_tp,
                 r.header_gain_db, r.encoded_lufs + r.header_gain_db);
         fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n", output,

@@ -201,8 +201,10 @@ int synth_turn(const struct voice_profile *p, const struct fe_plan *plan, struct
         pending_gap = scaled_gap(gap, p->rate_wpm);
     }
     put_samples(&o, NULL, ms_samples(SYNTH_TAIL_MS));
-    out->pcm = o.pcm;
+    out->pcm = xrealloc(o.pcm, o.n * sizeof *o.pcm); /* give back the doubling slack */
     out->n_samples = o.n;
+    free(collected.pcm); /* the last segment's buffer is not needed any more */
+    memset(&collected, 0, sizeof collected);
     return 0;
 fail:
     free(o.pcm);
