@@ -125,3 +125,17 @@ expect_contains "render: the /dev/full error names the file" "$TMP/err" "/dev/fu
 expect_exit "render: output to /dev/null works (0)" 0 "$RECAST" render "$FIX" -o /dev/null --cache "$TMP/cache" -q
 [ -c /dev/null ] && [ -z "$(ls /dev/null.* 2>/dev/null)" ] && pass "render: no sidecars beside a device" || fail "render: /dev/null" "$(ls /dev/null*)"
 expect_exit "render: output that is a directory (73)" 73 "$RECAST" render "$FIX" -o "$TMP" --cache "$TMP/cache" -q
+
+# a long turn is rendered in pieces: one turn in the outputs, memory bounded
+python3 -c "
+s = 'Dwarkesh你好。\n\nDemis' + ''.join('这是第%d句很长的回答,我们继续讨论人工智能的未来。' % i for i in range(60)) + '\n\nDwarkesh谢谢。\n'
+open('$TMP/long.txt', 'w', encoding='utf-8').write(s)"
+mkdir -p "$TMP/long"
+/usr/bin/env time -f '%M' -o "$TMP/rss" "$RECAST" render "$TMP/long.txt" -o "$TMP/long/pod.opus" --no-cache -j 2 2>"$TMP/err"
+grep -q "3 turns in [4-9] pieces" "$TMP/err" && pass "render: a 1500-character turn is rendered in pieces" || fail "render: long turn pieces" "$(head -2 "$TMP/err")"
+jq -e '[.sections[].turns[]] | length == 3' "$TMP/long/pod.manifest.json" >/dev/null && pass "render: ... and is still one turn in the manifest" || fail "render: long turn manifest" ""
+n=$(grep -c '<v Demis>' "$TMP/long/pod.vtt")
+[ "$n" -ge 60 ] && pass "render: ... with all its $n cues in the VTT" || fail "render: long turn cues" "$n"
+rss=$(cat "$TMP/rss")
+echo "     peak RSS $((rss / 1024)) MB"
+[ "$rss" -lt 65536 ] && pass "render: peak RSS of the largest process under 64 MB ($((rss / 1024)) MB)" || fail "render: peak RSS" "$((rss / 1024)) MB"
