@@ -69,3 +69,21 @@ kill -TERM $pid; wait $pid; rc=$?
 grep -q "interrupted by SIGTERM" "$TMP/ierr2" && pass "cache: the interruption is reported" || fail "cache: interruption message" "$(tail -c 300 "$TMP/ierr2")"
 todo=$(tr '\r' '\n' <"$TMP/ierr2" | sed -n 's/.*rendering: [0-9]*\/\([0-9]*\) turns.*/\1/p' | head -1)
 [ "$kept" -ge 1 ] && [ -n "$total" ] && [ "$todo" = $((total - kept)) ] && pass "cache: the next run encodes only the $todo turns not finished before SIGINT" || fail "cache: reuse after SIGINT" "kept $kept of $total, next run encodes '$todo'"
+
+# a worker killed with SIGKILL mid-render: its turn is retried, the render succeeds, and
+# the output is the same as an undisturbed render (no bad cache entry is used)
+mkdir -p "$TMP/k"
+"$RECAST" render "$SEED" -o "$TMP/k/pod.opus" --cache "$TMP/kcache" -j 2 2>"$TMP/kerr" &
+pid=$!
+killed=""
+for i in $(seq 1 600); do
+    w=$(pgrep -P $pid | head -1)
+    if [ -n "$w" ] && [ "$(find "$TMP/kcache" -name '*.info.json' 2>/dev/null | wc -l)" -ge 4 ]; then
+        kill -KILL "$w" && killed=$w && break
+    fi
+    sleep 0.1
+done
+wait $pid; rc=$?
+[ -n "$killed" ] && [ $rc = 0 ] && grep -q "died (signal 9); retrying it" "$TMP/kerr" && pass "cache: a worker killed with SIGKILL is retried and the render succeeds" || fail "cache: SIGKILL worker" "killed '$killed' rc $rc: $(grep -v warning "$TMP/kerr" | head -3)"
+"$RECAST" render "$SEED" -o "$TMP/k/again.opus" --cache "$TMP/kcache" -j 2 2>"$TMP/kerr2"
+grep -q "(0 rendered," "$TMP/kerr2" && cmp -s "$TMP/k/pod.opus" "$TMP/k/again.opus" && pass "cache: after the kill every cache entry is whole (warm re-render identical)" || fail "cache: after SIGKILL" "$(grep turns "$TMP/kerr2")"
