@@ -7,7 +7,7 @@ set -eu
 BUILD="gcc make pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev libopus-dev libogg-dev
        libsoxr-dev libebur128-dev libjansson-dev nettle-dev"
 # test: independent checkers of the output
-TEST="opus-tools ffmpeg sox jq python3"
+TEST="opus-tools ffmpeg sox jq python3 valgrind"
 # benchmark: the naive pipeline recast is compared against
 BENCH="espeak-ng time bc"
 # fuzzing (make fuzz) and sanitizers (make test SANITIZE=1)
