@@ -74,11 +74,7 @@ int lexicon_load(const char *path, struct lexicon *lex, struct rc_error *err)
     memset(lex, 0, sizeof *lex);
     char *text;
     size_t len;
-    if (read_file(path, &text, &len, err) != 0) return -1;
-    if (strlen(text) != len) {
-        free(text);
-        return rc_fail(err, RC_DATAERR, "%s: contains a NUL byte; is it a text file?", path);
-    }
+    if (read_text_file(path, &text, &len, err) != 0) return -1;
     lex->path = xstrdup(path);
     int line = 0, rc = 0;
     for (char *ln = text, *next; ln && rc == 0; ln = next) {

@@ -270,7 +270,7 @@ static void run_key(struct render *r, struct job *j)
 
 /* ---- pass 1: synthesize and measure ---- */
 
-static int job_synthesize(struct render *r, struct job *j, struct turn_audio *audio, struct rc_error *err)
+static int job_synthesize(struct render *r, const struct job *j, struct turn_audio *audio, struct rc_error *err)
 {
     return synth_turn(&r->vs.profiles[j->profile], &j->plan, audio, err);
 }
@@ -473,17 +473,25 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
     return rc;
 }
 
+/* Synthesizes a job and records its analysis; the caller frees *audio. */
+static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio,
+                                 struct rc_error *err)
+{
+    if (job_synthesize(r, j, audio, err) != 0) return -1;
+    if (put_info(r, j, audio, err) == 0) return 0;
+    turn_audio_free(audio);
+    return -1;
+}
+
 /* Calibration: synthesize and measure. */
 static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
 {
     (void)result;
     struct render *r = ctx;
-    struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    if (job_synthesize(r, j, &audio, err) != 0) return -1;
-    int rc = put_info(r, j, &audio, err);
+    if (synthesize_and_record(r, &r->jobs[index], &audio, err) != 0) return -1;
     turn_audio_free(&audio);
-    return rc;
+    return 0;
 }
 
 /* A turn: synthesize once, then write its analysis, the level the encoder was fed and
@@ -494,8 +502,8 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    if (job_synthesize(r, j, &audio, err) != 0) return -1;
-    int rc = put_info(r, j, &audio, err);
+    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    int rc = 0;
     struct packet_run run;
     struct loudness_result level;
     if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);

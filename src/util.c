@@ -147,6 +147,17 @@ int read_file(const char *path, char **out, size_t *out_len, struct rc_error *er
     return 0;
 }
 
+int read_text_file(const char *path, char **out, size_t *out_len, struct rc_error *err)
+{
+    if (read_file(path, out, out_len, err) != 0) return -1;
+    if (strlen(*out) != *out_len) {
+        free(*out);
+        *out = NULL;
+        return rc_fail(err, RC_DATAERR, "%s: contains a NUL byte; is it a text file?", path);
+    }
+    return 0;
+}
+
 /* Registry of uncommitted temporary files, for atomic_cleanup_all() from a signal
  * handler.  Fixed size, async-signal-safe removal (unlink only). */
 #define MAX_PENDING 256

@@ -65,6 +65,9 @@ char *xstrndup(const char *s, size_t n);
  * failures. */
 int read_file(const char *path, char **out, size_t *out_len, struct rc_error *err);
 
+/* read_file() for a text file: a NUL byte is an error (RC_DATAERR, "is it a text file?"). */
+int read_text_file(const char *path, char **out, size_t *out_len, struct rc_error *err);
+
 /* Atomic output: open a temporary file beside `path`, write, then commit (fsync,
  * rename into place) or abort (unlink).  A failed or interrupted run never leaves a
  * partial file at `path`.  "-" means stdout; an existing device or FIFO (/dev/null,

@@ -27,11 +27,7 @@ static int conf_read(const char *path, conf_entry_fn fn, void *ctx, struct rc_er
 {
     char *text;
     size_t len;
-    if (read_file(path, &text, &len, err) != 0) return -1;
-    if (strlen(text) != len) {
-        free(text);
-        return rc_fail(err, RC_DATAERR, "%s: contains a NUL byte; is it a text file?", path);
-    }
+    if (read_text_file(path, &text, &len, err) != 0) return -1;
     int line = 0, rc = 0;
     char *save = NULL;
     for (char *ln = text; ln && rc == 0; ln = save) {

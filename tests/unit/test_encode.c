@@ -1,6 +1,7 @@
 /* test_encode.c: turn encoding (timing contract, determinism, alignment of the
  * decoded content), the silence packet, and packet-run serialisation. */
 #include "check.h"
+#include "speechlike.h"
 #include "encode.h"
 
 #include <math.h>
@@ -8,40 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A speech-like turn at 22050 Hz: 300 ms silence, syllables (harmonic tones,
- * gliding F0, sin^2 envelopes) with gaps, 300 ms silence.  peak = fraction of
- * full scale.  Deterministic for a seed. */
-static int16_t *make_turn(size_t n, unsigned seed, double peak)
-{
-    int16_t *p = calloc(n, sizeof *p);
-    size_t from = 6615, to = n > 13230 ? n - 6615 : from, len_all = to - from;
-    double *d = calloc(len_all + 1, sizeof *d), mx = 0;
-    size_t pos = 0;
-    while (pos + 3000 < len_all) {
-        seed = seed * 1103515245u + 12345u;
-        size_t len = 1800 + (seed >> 8) % 3000;
-        if (pos + len > len_all) len = len_all - pos;
-        seed = seed * 1103515245u + 12345u;
-        double f0 = 85 + (double)((seed >> 8) % 90), ph = 0;
-        for (size_t i = 0; i < len; i++) {
-            double env = sin(M_PI * (double)i / (double)len);
-            double f = f0 * (1 + 0.25 * (double)i / (double)len), v = 0;
-            ph += 2 * M_PI * f / 22050;
-            for (int h = 1; h * f < 10000; h++)
-                v += sin(h * ph + 0.3 * h * h) / h;
-            d[pos + i] = v * env * env;
-        }
-        seed = seed * 1103515245u + 12345u;
-        pos += len + 400 + (seed >> 8) % 1500;
-    }
-    for (size_t i = 0; i < len_all; i++)
-        mx = fabs(d[i]) > mx ? fabs(d[i]) : mx;
-    for (size_t i = 0; mx > 0 && i < len_all; i++)
-        p[from + i] = (int16_t)lrint(d[i] / mx * peak * 32767.0);
-    free(d);
-    return p;
-}
 
 /* Decodes a run with a fresh libopus decoder at `rate`; returns all raw output. */
 static float *decode_run(const struct packet_run *r, int rate, size_t *n)

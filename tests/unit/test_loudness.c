@@ -1,6 +1,7 @@
 /* test_loudness.c: loudness measurement, gain for target, and the encoder's
  * true-peak limiter (measured independently with libebur128). */
 #include "check.h"
+#include "speechlike.h"
 #include "encode.h"
 #include "loudness.h"
 
@@ -16,38 +17,6 @@ static int16_t *sine_s16(size_t n, long rate, double freq, double dbfs)
     for (size_t i = 0; i < n; i++)
         p[i] = (int16_t)lrint(a * sin(2 * M_PI * freq * (double)i / rate));
     return p;
-}
-
-/* Speech-like bursts (harmonic tones, gliding F0, sin^2 envelopes) in
- * [from, to) samples of p at 22050 Hz, peak amplitude `peak` (fraction of full
- * scale).  Deterministic for a given seed. */
-static void add_bursts(int16_t *p, size_t from, size_t to, unsigned seed, double peak)
-{
-    size_t n = to - from;
-    double *d = calloc(n, sizeof *d), mx = 0;
-    size_t pos = 0;
-    while (pos + 3000 < n) {
-        seed = seed * 1103515245u + 12345u;
-        size_t len = 1800 + (seed >> 8) % 3000;
-        if (pos + len > n) len = n - pos;
-        seed = seed * 1103515245u + 12345u;
-        double f0 = 85 + (double)((seed >> 8) % 90), ph = 0;
-        for (size_t i = 0; i < len; i++) {
-            double env = sin(M_PI * (double)i / (double)len);
-            double f = f0 * (1 + 0.25 * (double)i / (double)len), v = 0;
-            ph += 2 * M_PI * f / 22050;
-            for (int h = 1; h * f < 10000; h++)
-                v += sin(h * ph + 0.3 * h * h) / h;
-            d[pos + i] = v * env * env;
-        }
-        seed = seed * 1103515245u + 12345u;
-        pos += len + 400 + (seed >> 8) % 1500;
-    }
-    for (size_t i = 0; i < n; i++)
-        mx = fabs(d[i]) > mx ? fabs(d[i]) : mx;
-    for (size_t i = 0; i < n; i++)
-        p[from + i] = (int16_t)lrint(d[i] / mx * peak * 32767.0);
-    free(d);
 }
 
 int main(void)

@@ -4,6 +4,7 @@
  * ffprobe.  (Only this test shells out; the product never does.)  A missing
  * tool makes its case FAIL, not skip. */
 #include "check.h"
+#include "speechlike.h"
 #include "encode.h"
 #include "oggmux.h"
 
@@ -23,38 +24,6 @@
 static char tmpdir[64];
 
 /* ---- signals and encoding ---- */
-
-/* Speech-like turn at 22050 Hz: 300 ms silence, harmonic syllables, 300 ms silence. */
-static int16_t *make_turn(size_t n, unsigned seed, double peak)
-{
-    int16_t *p = calloc(n, sizeof *p);
-    size_t from = 6615, len_all = n - 2 * 6615;
-    double *d = calloc(len_all, sizeof *d), mx = 0;
-    size_t pos = 0;
-    while (pos + 3000 < len_all) {
-        seed = seed * 1103515245u + 12345u;
-        size_t len = 1800 + (seed >> 8) % 3000;
-        if (pos + len > len_all) len = len_all - pos;
-        seed = seed * 1103515245u + 12345u;
-        double f0 = 85 + (double)((seed >> 8) % 90), ph = 0;
-        for (size_t i = 0; i < len; i++) {
-            double env = sin(M_PI * (double)i / (double)len);
-            double f = f0 * (1 + 0.25 * (double)i / (double)len), v = 0;
-            ph += 2 * M_PI * f / 22050;
-            for (int h = 1; h * f < 10000; h++)
-                v += sin(h * ph + 0.3 * h * h) / h;
-            d[pos + i] = v * env * env;
-        }
-        seed = seed * 1103515245u + 12345u;
-        pos += len + 400 + (seed >> 8) % 1500;
-    }
-    for (size_t i = 0; i < len_all; i++)
-        mx = fabs(d[i]) > mx ? fabs(d[i]) : mx;
-    for (size_t i = 0; i < len_all; i++)
-        p[from + i] = (int16_t)lrint(d[i] / mx * peak * 32767.0);
-    free(d);
-    return p;
-}
 
 /* ---- the programme under test ---- */
 
