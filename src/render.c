@@ -1088,13 +1088,16 @@ int render_run(const struct render_options *o, struct rc_error *err)
     if (rc == 0 && worker_interrupted())
         rc = rc_fail(err, worker_interrupted() == 15 ? 143 : RC_INTERRUPTED, "interrupted");
     if (rc == 0 && !o->quiet) {
-        int n_turns = 0, n_pieces = 0;
-        for (int i = 0; i < r.n_jobs; i++)
-            if (r.jobs[i].kind != JOB_CALIBRATE) n_pieces++, n_turns += r.jobs[i].part == 0;
-        char pieces[48] = "";
-        if (n_pieces != n_turns) snprintf(pieces, sizeof pieces, " in %d pieces", n_pieces);
-        fprintf(stderr, "recast: %d turns%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns,
-                pieces, n2, n_pieces - n2, seconds / 60, now_seconds(&r));
+        int n_turns = 0, n_parts = 0, n_narrator = 0;
+        for (int i = 0; i < r.n_jobs; i++) {
+            if (r.jobs[i].kind == JOB_TURN) n_parts++, n_turns += r.jobs[i].part == 0;
+            else if (r.jobs[i].kind != JOB_CALIBRATE) n_narrator++;
+        }
+        char parts[48] = "", narr[48] = "";
+        if (n_parts != n_turns) snprintf(parts, sizeof parts, " in %d pieces", n_parts);
+        if (n_narrator) snprintf(narr, sizeof narr, " + %d narrator lines", n_narrator);
+        fprintf(stderr, "recast: %d turns%s%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns,
+                parts, narr, n2, n_parts + n_narrator - n2, seconds / 60, now_seconds(&r));
         fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after gain %+.1f dB and "
                         "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
                         "-> %.1f LUFS\n",

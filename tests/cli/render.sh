@@ -139,3 +139,14 @@ n=$(grep -c '<v Demis>' "$TMP/long/pod.vtt")
 rss=$(cat "$TMP/rss")
 echo "     peak RSS $((rss / 1024)) MB"
 [ "$rss" -lt 65536 ] && pass "render: peak RSS of the largest process under 64 MB ($((rss / 1024)) MB)" || fail "render: peak RSS" "$((rss / 1024)) MB"
+
+# the narrator: off by default; --announce-sections and --preface add its turns
+printf '标题\n\n编者按:这是一段编者按。\n\n第一节\n\nDwarkesh你好。\n\nDemis谢谢。\n\n第二节\n\nDwarkesh再见。\n' >"$TMP/narr.txt"
+mkdir -p "$TMP/n1" "$TMP/n2"
+"$RECAST" render "$TMP/narr.txt" -o "$TMP/n1/pod.opus" --cache "$TMP/cache" -q
+"$RECAST" render "$TMP/narr.txt" -o "$TMP/n2/pod.opus" --cache "$TMP/cache" --announce-sections --preface 2>"$TMP/nerr"
+d1=$(jq .duration_ms "$TMP/n1/pod.manifest.json"); d2=$(jq .duration_ms "$TMP/n2/pod.manifest.json")
+grep -q "3 turns + 3 narrator lines" "$TMP/nerr" && [ "$d2" -gt $((d1 + 2000)) ] && pass "render: --announce-sections --preface add the narrator's titles and editor's note ($d1 -> $d2 ms)" || fail "render: narrator" "$d1 -> $d2: $(head -1 "$TMP/nerr")"
+jq -e '.settings.announce_sections and .settings.preface' "$TMP/n2/pod.manifest.json" >/dev/null && pass "render: the manifest records the narrator settings" || fail "render: narrator settings" ""
+s1=$(jq '.sections[1].start_ms' "$TMP/n2/pod.manifest.json"); c1=$(ffprobe -v error -show_chapters -of json "$TMP/n2/pod.opus" | jq '.chapters[1].start_time|tonumber*1000|round')
+[ "$s1" = "$c1" ] && pass "render: chapters still match the manifest with the narrator" || fail "render: narrator chapters" "$s1 vs $c1"
