@@ -138,7 +138,10 @@ n=$(grep -c '<v Demis>' "$TMP/long/pod.vtt")
 [ "$n" -ge 60 ] && pass "render: ... with all its $n cues in the VTT" || fail "render: long turn cues" "$n"
 rss=$(cat "$TMP/rss")
 echo "     peak RSS $((rss / 1024)) MB"
-[ "$rss" -lt 65536 ] && pass "render: peak RSS of the largest process under 64 MB ($((rss / 1024)) MB)" || fail "render: peak RSS" "$((rss / 1024)) MB"
+case $BUILD in
+*san*) echo "     (peak RSS is checked in the normal build: ASan's shadow memory inflates it)" ;;
+*) [ "$rss" -lt 65536 ] && pass "render: peak RSS of the largest process under 64 MB ($((rss / 1024)) MB)" || fail "render: peak RSS" "$((rss / 1024)) MB" ;;
+esac
 
 # the narrator: off by default; --announce-sections and --preface add its turns
 printf '标题\n\n编者按:这是一段编者按。\n\n第一节\n\nDwarkesh你好。\n\nDemis谢谢。\n\n第二节\n\nDwarkesh再见。\n' >"$TMP/narr.txt"
