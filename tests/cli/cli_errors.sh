@@ -40,3 +40,18 @@ expect_contains "cli: voice error names file:line and range" "$TMP/err" "x.voice
 expect_exit "cli: list runs (0)" 0 "$RECAST" list "$SEED"
 expect_contains "cli: list shows the totals" "$TMP/out" "10 sections, 93 turns"
 expect_exit "cli: parse to a full disk is an I/O error (74)" 74 sh -c "'$RECAST' parse '$SEED' >/dev/full"
+expect_exit "cli: a binary file (65)" 65 "$RECAST" parse "$RECAST"
+expect_contains "cli: a binary file is named with line:column" "$TMP/err" "NUL byte in input"
+printf 'Alice: 你好。\n\nBob: 你好。\n' >"$TMP/unknown.txt"
+expect_exit "cli: unknown speakers only (65)" 65 "$RECAST" render "$TMP/unknown.txt" -o "$TMP/u.opus"
+expect_contains "cli: unknown speakers: the known labels and the remedy are named" "$TMP/err" "add an alias to a profile in"
+[ ! -e "$TMP/u.opus" ] && pass "cli: no output file for bad input" || fail "cli: no output file for bad input" "u.opus exists"
+printf 'name = X\nrole = host\naliases = X\nmandarin = cmn-latn-pinyin\nenglish = en-us\nvariant = nosuch\nrate = 170\npitch = 50\nrange = 50\n' >"$TMP/v/x.voice"
+printf 'X: 你好。\n' >"$TMP/x.txt"
+expect_exit "cli: render with an unknown espeak variant (65)" 65 "$RECAST" render --voices "$TMP/v" "$TMP/x.txt" -o "$TMP/u.opus" --no-cache
+expect_contains "cli: the unknown variant is named with its profile" "$TMP/err" "x.voice: unknown espeak-ng variant \"nosuch\""
+printf 'Dwarkesh你好。\n\n../危险/.标题\n\nDemis谢谢。\n' >"$TMP/evil.txt"
+mkdir -p "$TMP/evil"
+"$RECAST" render "$TMP/evil.txt" -o "$TMP/evil/pod.opus" --clips "$TMP/evil/clips" --no-cache -q 2>/dev/null
+n=$(find "$TMP" -name '*.opus' -newer "$TMP/evil.txt" | grep -vc "^$TMP/evil/")
+[ "$n" = 0 ] && ls "$TMP/evil/clips" | grep -q '^01-危险.标题.opus$' && pass "cli: a section title with ../ and a leading dot becomes a safe clip name" || fail "cli: clip name sanitising" "$(ls "$TMP/evil/clips")"
