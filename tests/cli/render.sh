@@ -153,3 +153,7 @@ grep -q "3 turns + 3 narrator lines" "$TMP/nerr" && [ "$d2" -gt $((d1 + 2000)) ]
 jq -e '.settings.announce_sections and .settings.preface' "$TMP/n2/pod.manifest.json" >/dev/null && pass "render: the manifest records the narrator settings" || fail "render: narrator settings" ""
 s1=$(jq '.sections[1].start_ms' "$TMP/n2/pod.manifest.json"); c1=$(ffprobe -v error -show_chapters -of json "$TMP/n2/pod.opus" | jq '.chapters[1].start_time|tonumber*1000|round')
 [ "$s1" = "$c1" ] && pass "render: chapters still match the manifest with the narrator" || fail "render: narrator chapters" "$s1 vs $c1"
+expect_exit "render: an unwritable place for the podcast (73)" 73 "$RECAST" render "$FIX" -o /proc/x.opus --cache "$TMP/cache" -q
+expect_exit "render: an unwritable place for the clips (73)" 73 "$RECAST" render "$FIX" -o "$TMP/x2.opus" --clips /proc/clips --cache "$TMP/cache" -q
+expect_exit "render: an unwritable cache (73)" 73 "$RECAST" render "$FIX" -o "$TMP/x3.opus" --cache /proc/cache -q
+expect_contains "render: the cache error names the remedy" "$TMP/err" "use --no-cache"
