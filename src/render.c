@@ -105,6 +105,7 @@ struct render {
     int progress;
     struct timespec t0;
     int done_jobs, todo_jobs;
+    double done_audio_seconds; /* audio rendered so far in this pass */
     const char *phase;
 };
 
@@ -122,8 +123,8 @@ static void show_progress(struct render *r, int final)
     if (!r->progress || r->todo_jobs == 0) return;
     double el = now_seconds(r);
     double eta = r->done_jobs ? el / r->done_jobs * (r->todo_jobs - r->done_jobs) : 0;
-    fprintf(stderr, "\rrecast: %s: %d/%d turns, %.0f s elapsed, ETA %.0f s   %s", r->phase, r->done_jobs,
-            r->todo_jobs, el, eta, final ? "\n" : "");
+    fprintf(stderr, "\rrecast: %s: %d/%d turns, %.1f min of audio, %.0f s elapsed, ETA %.0f s   %s", r->phase,
+            r->done_jobs, r->todo_jobs, r->done_audio_seconds / 60, el, eta, final ? "\n" : "");
     fflush(stderr);
 }
 
@@ -320,9 +321,15 @@ static int load_info(struct render *r, struct job *j)
 
 static int progress_done(void *ctx, int job, const char *res, size_t len, struct rc_error *err)
 {
-    (void)job, (void)res, (void)len, (void)err;
+    (void)job, (void)err;
     struct render *r = ctx;
     r->done_jobs++;
+    if (len > 0 && len < 32) { /* the worker reports the samples it synthesized */
+        char num[32];
+        memcpy(num, res, len);
+        num[len] = '\0';
+        r->done_audio_seconds += strtod(num, NULL) / SYNTH_RATE;
+    }
     show_progress(r, 0);
     return 0;
 }
@@ -365,7 +372,7 @@ static int run_pass(struct render *r, const char *phase, int calibrate, pool_job
         int have_info = load_info(r, j) == 0;
         if (!have_info || (!calibrate && !run_entry_valid(r, j))) todo[n++] = i;
     }
-    r->phase = phase, r->done_jobs = 0, r->todo_jobs = n;
+    r->phase = phase, r->done_jobs = 0, r->todo_jobs = n, r->done_audio_seconds = 0;
     int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
     show_progress(r, 1);
     free(todo);
@@ -498,11 +505,11 @@ static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_
  * the packet run (last: a run in the cache always has its records beside it). */
 static int render_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
 {
-    (void)result;
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
     if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    sb_printf(result, "%zu", audio.n_samples);
     int rc = 0;
     struct packet_run run;
     struct loudness_result level;
