@@ -713,8 +713,9 @@ static void print_main_help(FILE *fp)
             "69 a voice or espeak-ng data is unavailable, 70 internal error, 73 cannot create\n"
             "output, 74 I/O error, 130/143 interrupted.\n"
             "\n"
-            "Example:\n"
-            "  recast list transcripts/dwarkesh-hassabis-2024.zh.txt\n");
+            "Examples:\n"
+            "  recast list transcripts/dwarkesh-hassabis-2024.zh.txt\n"
+            "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips --html\n");
 }
 
 static int cmd_help(int argc, char **argv)
