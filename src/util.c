@@ -217,7 +217,15 @@ int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
     if (slash) sb_add(&tmp, path, (size_t)(slash - path + 1));
     sb_printf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
     af->tmp_path = sb_detach(&tmp);
+    /* no signal between creating the temporary file and registering it for cleanup */
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old_mask);
     int fd = mkostemp(af->tmp_path, O_CLOEXEC);
+    if (fd >= 0) pending_add(af->tmp_path);
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     if (fd < 0) {
         int e = errno;
         rc_fail(err, RC_CANTCREAT, "%s: cannot create output: %s%s", path, strerror(e),
@@ -229,7 +237,6 @@ int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    pending_add(af->tmp_path);
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         close(fd);

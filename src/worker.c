@@ -60,10 +60,23 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* A worker stopped by SIGTERM/SIGINT (the parent was interrupted) removes the temporary
+ * file it may be writing (a cache entry), then dies of the signal. */
+static void child_on_signal(int sig)
+{
+    atomic_cleanup_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static void child_main(int fd, int job, pool_job_fn fn, void *ctx)
 {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = child_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     struct strbuf result;
     sb_init(&result);
     struct rc_error err = {0};
