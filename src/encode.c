@@ -338,7 +338,7 @@ static void run_append(struct packet_run *r, size_t *cap, const unsigned char *p
     r->n_packets++;
 }
 
-/* Pauses inside a turn are not encoded.  A turn is clauses separated by digital silence;
+/* Pauses inside a turn, and its silent tail, are not encoded.  A turn is clauses separated by digital silence;
  * where the input is exactly zero from PAUSE_MARGIN frames before a frame to
  * PAUSE_MARGIN frames after it, for at least PAUSE_MIN_FRAMES frames, those frames
  * become the silence packet and a fresh encoder takes over after them.  The join is
@@ -365,7 +365,13 @@ static void find_pause(const float *x, size_t n, size_t f, size_t frames, size_t
         if (!frame_is_zero(x, n, a)) continue;
         size_t b = a;
         while (b < last_content && frame_is_zero(x, n, b)) b++;
-        /* zeros over [a, b): skip [a + margin, b - margin) */
+        /* zeros over [a, b): skip [a + margin, b - margin); zeros to the end of the turn
+         * (its tail) are skipped to the last frame, no encoder needed after them */
+        if (a >= PAUSE_MARGIN && a + PAUSE_MARGIN >= f && b == last_content && frames - a >= PAUSE_MIN_FRAMES + PAUSE_MARGIN) {
+            *from = a + PAUSE_MARGIN;
+            *to = frames;
+            return;
+        }
         if (a >= PAUSE_MARGIN && b < last_content && b - a >= PAUSE_MIN_FRAMES + 2 * PAUSE_MARGIN && a + PAUSE_MARGIN >= f) {
             *from = a + PAUSE_MARGIN;
             *to = b - PAUSE_MARGIN;
@@ -426,7 +432,7 @@ int encode_turn_measured(const int16_t *pcm22050, size_t n_samples, const struct
             /* a long pause inside the turn: the silence packet, and a fresh encoder after it */
             if (!silence_len && encode_silence_packet(s, silence, &silence_len, err) != 0) goto fail;
             run_append(out, &cap, silence, silence_len);
-            if (f + 1 == skip_to) {
+            if (f + 1 == skip_to && skip_to < frames) {
                 opus_encoder_destroy(enc);
                 if (!(enc = new_encoder(s, err))) goto fail;
             }

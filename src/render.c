@@ -260,7 +260,7 @@ static void build_jobs(struct render *r)
 
 static void run_key(struct render *r, struct job *j)
 {
-    struct cache_key_ctx *k = cache_key_begin("run-v3");
+    struct cache_key_ctx *k = cache_key_begin("run-v4");
     cache_key_add_str(k, "synth", j->synth_key);
     cache_key_add_int(k, "bitrate", r->enc.bitrate_bps);
     cache_key_add_int(k, "complexity", r->enc.complexity);
