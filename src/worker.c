@@ -14,14 +14,20 @@ static volatile sig_atomic_t interrupted_by;
 
 static void on_signal(int sig) { interrupted_by = sig; }
 
-void worker_install_signals(void)
+/* Installs handler for SIGINT and SIGTERM. */
+static void handle_interrupts(void (*handler)(int))
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+void worker_install_signals(void)
+{
+    handle_interrupts(on_signal);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -71,12 +77,7 @@ static void child_on_signal(int sig)
 
 static void child_main(int fd, int job, pool_job_fn fn, void *ctx)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = child_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    handle_interrupts(child_on_signal);
     struct strbuf result;
     sb_init(&result);
     struct rc_error err = {0};
