@@ -47,4 +47,13 @@ static inline void check_end_case(void)
 
 #define CHECK_DONE() return check_failed_cases ? 1 : 0
 
+/* Writes text to path (test fixtures); 0 or -1. */
+static inline int write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
 #endif

@@ -37,14 +37,6 @@ static const char *english(const char *run)
     return out;
 }
 
-static int write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 int main(void)
 {
     struct rc_error err = {0};

@@ -128,14 +128,6 @@ static int check_profile(const struct voice_profile *p, struct rc_error *err)
     return pool_run(&zero, 1, 1, check_child, NULL, (void *)p, err);
 }
 
-static int write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 int main(void)
 {
     struct rc_error err = {0};
