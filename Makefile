@@ -20,11 +20,11 @@ BUILD    ?= build
 endif
 
 VERSION  := $(shell cat VERSION)
-CFLAGS   += -DRECAST_VERSION=\"$(VERSION)\"
+CFLAGS   += -DRECAST_VERSION=\"$(VERSION)\" -Isrc
 
-SRC      := $(wildcard src/*.c)
-LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRC)))
-MAIN_OBJ := $(BUILD)/obj/main.o
+SRC      := $(wildcard src/*/*.c)
+LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRC)))
+MAIN_OBJ := $(BUILD)/obj/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -36,7 +36,8 @@ all: $(BUILD)/recast $(UNIT_BIN)
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests
@@ -48,7 +49,7 @@ $(BUILD)/recast: $(MAIN_OBJ) $(LIB_OBJ)
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 podcast: deps
@@ -69,7 +70,7 @@ FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefine
 fuzz: deps
 	mkdir -p build-fuzz
 	set -e; for t in $(FUZZ_TARGETS); do \
-	    clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/main.c,$(SRC)) $(LDLIBS); \
+	    clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/cli/main.c,$(SRC)) $(LDLIBS); \
 	    mkdir -p build-fuzz/corpus-$$t; \
 	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
 	        -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t tests/fuzz/corpus/$$t >build-fuzz/$$t.log 2>&1 \
@@ -81,6 +82,6 @@ clean:
 	rm -rf build build-san build-fuzz
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d)

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend.h"
-#include "lexicon.h"
-#include "utf8.h"
+#include "speech/frontend.h"
+#include "config/lexicon.h"
+#include "base/utf8.h"
 
 static struct lexicon lex;
 static int loaded;

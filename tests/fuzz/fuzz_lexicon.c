@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lexicon.h"
-#include "voices.h"
+#include "config/lexicon.h"
+#include "config/voices.h"
 
 static char dir[64];
 

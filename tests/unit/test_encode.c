@@ -2,7 +2,7 @@
  * decoded content), the silence packet, and packet-run serialisation. */
 #include "check.h"
 #include "speechlike.h"
-#include "encode.h"
+#include "audio/encode.h"
 
 #include <math.h>
 #include <opus.h>

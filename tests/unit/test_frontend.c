@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "frontend.h"
-#include "lexicon.h"
+#include "speech/frontend.h"
+#include "config/lexicon.h"
 
 static struct lexicon lex;
 

@@ -2,8 +2,8 @@
  * true-peak limiter (measured independently with libebur128). */
 #include "check.h"
 #include "speechlike.h"
-#include "encode.h"
-#include "loudness.h"
+#include "audio/encode.h"
+#include "audio/loudness.h"
 
 #include <math.h>
 #include <opus.h>

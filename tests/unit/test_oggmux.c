@@ -5,8 +5,8 @@
  * tool makes its case FAIL, not skip. */
 #include "check.h"
 #include "speechlike.h"
-#include "encode.h"
-#include "oggmux.h"
+#include "audio/encode.h"
+#include "audio/oggmux.h"
 
 #include <math.h>
 #include <ogg/ogg.h>

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "page.h"
+#include "publish/page.h"
 
 #define SEC(x) ((long long)llround((x)*TL_RATE))
 

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "parse.h"
-#include "voices.h"
+#include "text/parse.h"
+#include "config/voices.h"
 
 static struct voice_set vs;
 

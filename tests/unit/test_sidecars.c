@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "sidecars.h"
-#include "utf8.h"
+#include "publish/sidecars.h"
+#include "base/utf8.h"
 
 #define SEC(x) ((long long)llround((x)*TL_RATE))
 

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "frontend.h"
-#include "parse.h"
-#include "synth.h"
-#include "voices.h"
-#include "worker.h"
+#include "speech/frontend.h"
+#include "text/parse.h"
+#include "speech/synth.h"
+#include "config/voices.h"
+#include "render/worker.h"
 
 /* Median F0 in Hz by normalised autocorrelation: 40 ms frames every 10 ms, voiced when
  * loud enough and the best correlation in 60..400 Hz exceeds 0.6. */

@@ -2,7 +2,7 @@
  * One TEST_CASE per rule, a table of real and made-up sentences, and property
  * tests: no ASCII digit and only valid UTF-8 ever comes out. */
 #include "check.h"
-#include "zhnorm.h"
+#include "speech/zhnorm.h"
 
 #include <stdint.h>
 

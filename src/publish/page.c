@@ -1,0 +1,580 @@
+/* page.c: the listening page (see page.h).
+ *
+ * The whole DOM is generated here, with every string from the transcript HTML-escaped,
+ * so the page reads without JavaScript too (audio controls, chapters as links to the
+ * sections, the transcript).  A small inline script adds the behaviour:
+ *
+ *  - every cue of STEM.vtt is an <a class="cue" id="t<turn>-<seq>" data-start data-end>
+ *    (seconds, 3 decimals, the same millisecond rounding as the .vtt); every chapter is
+ *    an <a class="chapter" data-start>; clicking either seeks (Enter activates them from
+ *    the keyboard, like any link);
+ *  - highlighting: on timeupdate, seeking, seeked (and every animation frame while
+ *    playing) the current cue is found by binary search: the cue with start <= t < end.
+ *    In a pause between two cues the last cue whose start <= t stays current, unless a
+ *    chapter has started since it (then none, until the chapter's first cue); before the
+ *    first cue none is.  The current cue has class "current" and aria-current="true",
+ *    and is scrolled into view if it is not visible (not for 4 s after the reader
+ *    scrolled by hand);
+ *  - keys, when focus is not in a form field or the audio element: Space plays/pauses
+ *    (except on a button, which it activates), Left/Right seek 5 s back/forward;
+ *  - STEM.html#t3-2 opens the page at that cue.
+ *
+ * No network assets: CSS and script are inline, the favicon is a data: URL, and the
+ * only URLs are relative ones to the audio, the clips and the sidecar files. */
+#include "publish/page.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the static parts ---- */
+
+static const char page_css[] =
+    ":root{color-scheme:light dark;--bg:#fbfaf7;--fg:#1f2328;--muted:#59616d;--line:#e3dfd6;"
+    "--hover:#efece4;--hl:#ffe9a3;--hl-fg:#1f2328;--focus:#1a5fd0;--bar-h:4.5rem;"
+    "--s0:#1b5fc1;--s1:#b3261e;--s2:#1e7a46;--s3:#7b3fb8;--s4:#8f5300;--s5:#00707a}\n"
+    "@media (prefers-color-scheme:dark){:root{--bg:#16181c;--fg:#e8e6e3;--muted:#a3a9b3;"
+    "--line:#33373e;--hover:#24272d;--hl:#5c4a0e;--hl-fg:#fff;--focus:#8ab8ff;"
+    "--s0:#86b6ff;--s1:#ff948b;--s2:#72d39d;--s3:#cda8f6;--s4:#f0b45a;--s5:#5fd0d8}}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
+    "body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.8 system-ui,-apple-system,"
+    "\"PingFang SC\",\"Hiragino Sans GB\",\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+    "\"Microsoft YaHei\",\"WenQuanYi Zen Hei\",sans-serif}\n"
+    "a{color:var(--s0)}\n"
+    ":focus-visible{outline:3px solid var(--focus);outline-offset:2px;border-radius:4px}\n"
+    ".sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+    "white-space:nowrap}\n"
+    ".skip{position:absolute;left:-9999px;top:.5rem;z-index:10;background:var(--bg);"
+    "padding:.25rem .75rem}\n"
+    ".skip:focus{left:.5rem}\n"
+    ".top{max-width:74rem;margin:0 auto;padding:1.25rem 1rem .5rem}\n"
+    "h1{font-size:1.55rem;line-height:1.35;margin:0 0 .35rem}\n"
+    ".meta{margin:0;color:var(--muted);font-size:.92rem;display:flex;flex-wrap:wrap;"
+    "gap:.2rem 1.1rem;align-items:center}\n"
+    ".who{font-weight:700;color:var(--c)}\n"
+    ".legend .who{border-left:4px solid var(--c);padding-left:.35rem;margin-right:.6rem}\n"
+    ".spk0{--c:var(--s0)}.spk1{--c:var(--s1)}.spk2{--c:var(--s2)}"
+    ".spk3{--c:var(--s3)}.spk4{--c:var(--s4)}.spk5{--c:var(--s5)}\n"
+    ".bar{position:sticky;top:0;z-index:5;background:var(--bg);border-bottom:1px solid var(--line);"
+    "padding:.5rem 1rem}\n"
+    ".bar-in{max-width:74rem;margin:0 auto;display:flex;flex-wrap:wrap;align-items:center;"
+    "gap:.15rem 1rem}\n"
+    "audio{flex:1 1 20rem;width:100%;max-width:42rem;height:2.5rem}\n"
+    ".now,.keys{margin:0;color:var(--muted);font-size:.85rem;line-height:1.4}\n"
+    ".now{flex:1 1 12rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
+    "kbd{font:inherit;border:1px solid var(--line);border-radius:4px;padding:0 .3em}\n"
+    "main{max-width:74rem;margin:0 auto;padding:.5rem 1rem 2rem;display:grid;"
+    "grid-template-columns:minmax(0,1fr);gap:1rem 2.5rem}\n"
+    "h2{font-size:1.05rem;margin:1rem 0 .5rem;color:var(--muted)}\n"
+    ".chapters ol{list-style:none;margin:0;padding:0}\n"
+    ".chapters li{display:flex;align-items:center;gap:.25rem}\n"
+    "a.chapter{flex:1;display:flex;gap:.6rem;color:inherit;text-decoration:none;line-height:1.45;"
+    "padding:.35rem .5rem;border-radius:6px}\n"
+    "a.chapter:hover{background:var(--hover)}\n"
+    "a.chapter.active{background:var(--hl);color:var(--hl-fg);font-weight:600}\n"
+    ".t{color:var(--muted);font-variant-numeric:tabular-nums;min-width:3.4em;font-weight:400}\n"
+    "a.chapter.active .t{color:inherit}\n"
+    ".hours .t{min-width:4.4em}\n"
+    "a.clip{font-size:.8rem;white-space:nowrap;padding:.15rem .45rem;border:1px solid var(--line);"
+    "border-radius:999px;text-decoration:none}\n"
+    "a.clip:hover{background:var(--hover)}\n"
+    "h3{font-size:1.25rem;line-height:1.4;margin:2rem 0 .8rem;scroll-margin-top:calc(var(--bar-h) + 1rem)}\n"
+    "h3 .t{font-size:.9rem;margin-right:.5rem}\n"
+    ".part:first-child h3{margin-top:1rem}\n"
+    ".turn{margin:0 0 1.1rem;padding-left:.9rem;border-left:4px solid var(--c)}\n"
+    ".turn .who{display:block;font-size:.88rem;letter-spacing:.02em;line-height:1.5}\n"
+    ".turn p{margin:0}\n"
+    "a.cue{color:inherit;text-decoration:none;border-radius:3px;cursor:pointer;"
+    "-webkit-box-decoration-break:clone;box-decoration-break:clone;"
+    "scroll-margin:calc(var(--bar-h) + 2rem) 0 3rem}\n"
+    "a.cue:hover{background:var(--hover)}\n"
+    "a.cue.current{background:var(--hl);color:var(--hl-fg);box-shadow:0 0 0 2px var(--hl)}\n"
+    "footer{max-width:74rem;margin:0 auto;padding:1rem 1rem 3rem;color:var(--muted);font-size:.88rem;"
+    "border-top:1px solid var(--line)}\n"
+    "footer p{margin:.3rem 0}\n"
+    "@media (min-width:56rem){main{grid-template-columns:17rem minmax(0,1fr)}"
+    ".chapters{position:sticky;top:calc(var(--bar-h) + .5rem);align-self:start;"
+    "max-height:calc(100vh - var(--bar-h) - 1rem);overflow:auto}}\n"
+    "@media (max-width:37.5rem){body{font-size:16px}h1{font-size:1.3rem}.keys{display:none}"
+    ".bar{padding:.4rem .6rem}main,.top{padding-left:.75rem;padding-right:.75rem}}\n"
+    "@media (prefers-reduced-motion:reduce){*{scroll-behavior:auto!important}}\n";
+
+/* The behaviour; see the comment at the top of this file. */
+static const char page_js[] =
+    "(function () {\n"
+    "  'use strict';\n"
+    "  var audio = document.getElementById('player'), bar = document.getElementById('bar');\n"
+    "  var now = document.getElementById('now');\n"
+    "  var cues = Array.prototype.slice.call(document.querySelectorAll('a.cue[data-start]'));\n"
+    "  var chapters = Array.prototype.slice.call(document.querySelectorAll('a.chapter[data-start]'));\n"
+    "  var starts = cues.map(function (c) { return parseFloat(c.dataset.start); });\n"
+    "  var ends = cues.map(function (c) { return parseFloat(c.dataset.end); });\n"
+    "  var chStarts = chapters.map(function (c) { return parseFloat(c.dataset.start); });\n"
+    "  var cueChapter = cues.map(function (c) {\n"
+    "    var s = c.closest('[data-chapter]');\n"
+    "    return s ? parseInt(s.dataset.chapter, 10) : -1;\n"
+    "  });\n"
+    "  var EPS = 0.0005; /* times are whole milliseconds */\n"
+    "  var cur = -1, curChapter = -1, handScrolled = 0, frame = 0;\n"
+    "  var motion = window.matchMedia('(prefers-reduced-motion: reduce)');\n"
+    "\n"
+    "  /* index of the last element of the sorted array a that is <= t, or -1 */\n"
+    "  function lastAtOrBefore(a, t) {\n"
+    "    var lo = 0, hi = a.length;\n"
+    "    while (lo < hi) {\n"
+    "      var mid = (lo + hi) >> 1;\n"
+    "      if (a[mid] <= t) lo = mid + 1; else hi = mid;\n"
+    "    }\n"
+    "    return lo - 1;\n"
+    "  }\n"
+    "\n"
+    "  /* the cue with start <= t < end; in a pause the last one started, unless a chapter\n"
+    "     started after it; none before the first cue */\n"
+    "  function cueAt(t) {\n"
+    "    var i = lastAtOrBefore(starts, t);\n"
+    "    if (i < 0 || t < ends[i]) return i;\n"
+    "    return lastAtOrBefore(chStarts, t) === cueChapter[i] ? i : -1;\n"
+    "  }\n"
+    "\n"
+    "  function visible(el) {\n"
+    "    var r = el.getBoundingClientRect(), top = bar.getBoundingClientRect().bottom;\n"
+    "    return r.top >= top + 4 && r.bottom <= window.innerHeight - 4;\n"
+    "  }\n"
+    "\n"
+    "  function reveal(el, block) {\n"
+    "    if (visible(el)) return;\n"
+    "    el.scrollIntoView({block: block, behavior: motion.matches ? 'auto' : 'smooth'});\n"
+    "  }\n"
+    "\n"
+    "  function setCue(i) {\n"
+    "    if (i === cur) return;\n"
+    "    if (cur >= 0) {\n"
+    "      cues[cur].classList.remove('current');\n"
+    "      cues[cur].removeAttribute('aria-current');\n"
+    "    }\n"
+    "    cur = i;\n"
+    "    if (i < 0) return;\n"
+    "    cues[i].classList.add('current');\n"
+    "    cues[i].setAttribute('aria-current', 'true');\n"
+    "    if (Date.now() - handScrolled > 4000) reveal(cues[i], 'center');\n"
+    "  }\n"
+    "\n"
+    "  function setChapter(k) {\n"
+    "    if (k === curChapter) return;\n"
+    "    if (curChapter >= 0) {\n"
+    "      chapters[curChapter].classList.remove('active');\n"
+    "      chapters[curChapter].removeAttribute('aria-current');\n"
+    "    }\n"
+    "    curChapter = k;\n"
+    "    if (k >= 0) {\n"
+    "      chapters[k].classList.add('active');\n"
+    "      chapters[k].setAttribute('aria-current', 'true');\n"
+    "    }\n"
+    "    now.textContent = k >= 0 ? chapters[k].querySelector('.title').textContent : '';\n"
+    "  }\n"
+    "\n"
+    "  function update() {\n"
+    "    var t = audio.currentTime + EPS;\n"
+    "    setChapter(lastAtOrBefore(chStarts, t));\n"
+    "    setCue(cueAt(t));\n"
+    "  }\n"
+    "\n"
+    "  function tick() {\n"
+    "    update();\n"
+    "    frame = audio.paused || audio.ended ? 0 : window.requestAnimationFrame(tick);\n"
+    "  }\n"
+    "\n"
+    "  function seek(t) {\n"
+    "    var d = audio.duration;\n"
+    "    handScrolled = 0;\n"
+    "    audio.currentTime = Math.max(0, isFinite(d) ? Math.min(t, d) : t);\n"
+    "    update();\n"
+    "  }\n"
+    "\n"
+    "  ['timeupdate', 'seeking', 'seeked', 'loadedmetadata'].forEach(function (type) {\n"
+    "    audio.addEventListener(type, update);\n"
+    "  });\n"
+    "  audio.addEventListener('play', function () {\n"
+    "    if (!frame) frame = window.requestAnimationFrame(tick);\n"
+    "  });\n"
+    "  ['wheel', 'touchmove'].forEach(function (type) {\n"
+    "    window.addEventListener(type, function () { handScrolled = Date.now(); }, {passive: true});\n"
+    "  });\n"
+    "\n"
+    "  document.addEventListener('click', function (e) {\n"
+    "    var a = e.target.closest && e.target.closest('a.cue[data-start], a.chapter[data-start]');\n"
+    "    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;\n"
+    "    e.preventDefault();\n"
+    "    seek(parseFloat(a.dataset.start));\n"
+    "    var target = a.classList.contains('chapter') && document.getElementById(a.hash.slice(1));\n"
+    "    if (target) reveal(target.querySelector('h3') || target, 'start');\n"
+    "  });\n"
+    "\n"
+    "  document.addEventListener('keydown', function (e) {\n"
+    "    var el = e.target, tag = el && el.tagName;\n"
+    "    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;\n"
+    "    if (el && el.isContentEditable) return;\n"
+    "    if (/^(INPUT|TEXTAREA|SELECT|AUDIO|VIDEO)$/.test(tag)) return;\n"
+    "    if (e.key === ' ' || e.key === 'Spacebar') {\n"
+    "      if (tag === 'BUTTON' || tag === 'SUMMARY') return;\n"
+    "      e.preventDefault();\n"
+    "      if (audio.paused) {\n"
+    "        var p = audio.play();\n"
+    "        if (p && p.catch) p.catch(function () {});\n"
+    "      } else {\n"
+    "        audio.pause();\n"
+    "      }\n"
+    "    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {\n"
+    "      e.preventDefault();\n"
+    "      seek(audio.currentTime + (e.key === 'ArrowRight' ? 5 : -5));\n"
+    "    } else if (/^(PageUp|PageDown|Home|End|ArrowUp|ArrowDown)$/.test(e.key)) {\n"
+    "      handScrolled = Date.now();\n"
+    "    }\n"
+    "  });\n"
+    "\n"
+    "  function barHeight() {\n"
+    "    document.documentElement.style.setProperty('--bar-h', bar.offsetHeight + 'px');\n"
+    "  }\n"
+    "  window.addEventListener('resize', barHeight);\n"
+    "  barHeight();\n"
+    "\n"
+    "  var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : '';\n"
+    "  var linked = id && document.getElementById(id);\n"
+    "  if (linked && linked.classList.contains('cue')) seek(parseFloat(linked.dataset.start));\n"
+    "  else update();\n"
+    "})();\n";
+
+static const char page_keys[] =
+    "<p class=\"keys\"><kbd>空格</kbd> 播放/暂停 · <kbd>←</kbd> <kbd>→</kbd> 后退/前进 5 秒 · "
+    "点击句子或章节跳转</p>\n";
+
+/* ---- escaping and formatting ---- */
+
+/* Text or attribute value: & < > " ' escaped. */
+static void put_text(struct strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            sb_adds(sb, "&amp;");
+            break;
+        case '<':
+            sb_adds(sb, "&lt;");
+            break;
+        case '>':
+            sb_adds(sb, "&gt;");
+            break;
+        case '"':
+            sb_adds(sb, "&quot;");
+            break;
+        case '\'':
+            sb_adds(sb, "&#39;");
+            break;
+        default:
+            sb_addc(sb, *s);
+        }
+    }
+}
+
+/* A relative URL for a file path, as an attribute value: bytes that mean something in
+ * a URL (or in HTML) are percent-encoded, UTF-8 is kept (the browser encodes it), and a
+ * path whose first segment has a colon gets "./" so it cannot read as a scheme. */
+static void put_url(struct strbuf *sb, const char *path)
+{
+    size_t seg = strcspn(path, "/");
+    if (memchr(path, ':', seg)) sb_adds(sb, "./");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p >= 0x80 || (*p > ' ' && !strchr("\"#%&'<>?\\^`{|}\x7f", *p)))
+            sb_addc(sb, (char)*p);
+        else
+            sb_printf(sb, "%%%02X", *p);
+    }
+}
+
+/* Seconds with three decimals, from the millisecond the sidecars use. */
+static void put_seconds(struct strbuf *sb, long long samples48)
+{
+    long long ms = tl_ms(samples48);
+    if (ms < 0) ms = 0;
+    sb_printf(sb, "%lld.%03lld", ms / 1000, ms % 1000);
+}
+
+/* "4:05" or "1:02:03" (rounded down to the second). */
+static void put_clock(struct strbuf *sb, long long samples48)
+{
+    long long s = tl_ms(samples48) / 1000;
+    if (s < 0) s = 0;
+    if (s >= 3600)
+        sb_printf(sb, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    else
+        sb_printf(sb, "%lld:%02lld", s / 60, s % 60);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* ---- the parts of the page ---- */
+
+struct page {
+    struct strbuf sb;
+    const struct timeline *tl;
+    const char *title;   /* programme title */
+    const char *base;    /* basename of the stem: "pod" */
+    const char *audio;   /* "pod.opus" */
+    const char *version; /* recast's version, or NULL */
+    const struct page_clip *clips;
+    int n_clips;
+};
+
+static const char *section_title(const struct page *pg, int s)
+{
+    const char *t = pg->tl->sections[s].title;
+    return t && *t ? t : pg->title;
+}
+
+static void put_head(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    if (pg->version) sb_printf(sb, "<meta name=\"generator\" content=\"recast %s\">\n", pg->version);
+    sb_adds(sb, "<title>");
+    put_text(sb, pg->title);
+    sb_adds(sb, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n");
+    sb_adds(sb, page_css);
+    sb_adds(sb, "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#transcript\">跳到文字稿</a>\n");
+}
+
+/* The speakers in order of first appearance, each once. */
+static void put_legend(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<span class=\"legend\">说话人：");
+    for (int i = 0; i < pg->tl->n_turns; i++) {
+        const struct tl_turn *t = &pg->tl->turns[i];
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = pg->tl->turns[j].speaker == t->speaker;
+        if (seen) continue;
+        sb_printf(sb, " <span class=\"who spk%d\">", (t->speaker % 6 + 6) % 6);
+        put_text(sb, t->speaker_name);
+        sb_adds(sb, "</span>");
+    }
+    sb_adds(sb, "</span>");
+}
+
+static void put_header(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<header class=\"top\">\n<h1>");
+    put_text(sb, pg->title);
+    sb_adds(sb, "</h1>\n<p class=\"meta\"><span>时长 ");
+    put_clock(sb, pg->tl->total48);
+    sb_printf(sb, "</span><span>%d 章</span>", pg->tl->n_sections);
+    put_legend(pg);
+    sb_adds(sb, "</p>\n</header>\n");
+}
+
+static void put_player(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<div class=\"bar\" id=\"bar\">\n<div class=\"bar-in\">\n"
+                "<audio id=\"player\" controls preload=\"metadata\" src=\"");
+    put_url(sb, pg->audio);
+    sb_adds(sb, "\">这个浏览器不能播放音频，请<a href=\"");
+    put_url(sb, pg->audio);
+    sb_adds(sb, "\">下载 ");
+    put_text(sb, pg->audio);
+    sb_adds(sb, "</a>。</audio>\n<p class=\"now\" id=\"now\"></p>\n");
+    sb_adds(sb, page_keys);
+    sb_adds(sb, "</div>\n</div>\n");
+}
+
+static void put_clip_link(struct page *pg, const struct page_clip *c, const char *title)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<a class=\"clip\" href=\"");
+    put_url(sb, c->href);
+    sb_adds(sb, "\">片段<span class=\"sr-only\">：");
+    put_text(sb, title);
+    sb_adds(sb, "</span></a>");
+}
+
+static void put_chapters(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<nav class=\"chapters\" aria-labelledby=\"chapters-h\">\n<h2 id=\"chapters-h\">章节</h2>\n");
+    sb_adds(sb, tl_ms(pg->tl->total48) >= 3600000 ? "<ol class=\"hours\">\n" : "<ol>\n");
+    for (int s = 0; s < pg->tl->n_sections; s++) {
+        const struct tl_section *sec = &pg->tl->sections[s];
+        sb_printf(sb, "<li><a class=\"chapter\" href=\"#s%d\" data-start=\"", s);
+        put_seconds(sb, sec->start48);
+        sb_adds(sb, "\"><span class=\"t\">");
+        put_clock(sb, sec->start48);
+        sb_adds(sb, "</span><span class=\"title\">");
+        put_text(sb, section_title(pg, s));
+        sb_adds(sb, "</span></a>");
+        for (int c = 0; c < pg->n_clips; c++)
+            if (pg->clips[c].section == s && pg->clips[c].href)
+                put_clip_link(pg, &pg->clips[c], section_title(pg, s));
+        sb_adds(sb, "</li>\n");
+    }
+    sb_adds(sb, "</ol>\n</nav>\n");
+}
+
+/* Cue texts have no spaces at their ends; Latin words cut apart need one back. */
+static int needs_space(const char *prev, const char *next)
+{
+    size_t n = strlen(prev);
+    unsigned char a = n ? (unsigned char)prev[n - 1] : 0, b = (unsigned char)next[0];
+    return a > ' ' && a < 0x80 && b > ' ' && b < 0x80;
+}
+
+/* The cues of turn t, from *next on (cues are in time order, so in turn order). */
+static void put_turn(struct page *pg, int t, const struct sidecar_cue *cues, int n_cues, int *next)
+{
+    struct strbuf *sb = &pg->sb;
+    const struct tl_turn *turn = &pg->tl->turns[t];
+    sb_printf(sb, "<div class=\"turn spk%d\"><span class=\"who\">", (turn->speaker % 6 + 6) % 6);
+    put_text(sb, turn->speaker_name);
+    sb_adds(sb, "</span><p>");
+    int first = *next;
+    for (; *next < n_cues && cues[*next].turn <= t; (*next)++) {
+        const struct sidecar_cue *c = &cues[*next];
+        if (*next > first && needs_space(cues[*next - 1].text, c->text)) sb_addc(sb, ' ');
+        sb_printf(sb, "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" data-start=\"", c->turn, c->seq,
+                  c->turn, c->seq);
+        put_seconds(sb, c->start48);
+        sb_adds(sb, "\" data-end=\"");
+        put_seconds(sb, c->end48);
+        sb_adds(sb, "\">");
+        put_text(sb, c->text);
+        sb_adds(sb, "</a>");
+    }
+    if (*next == first) put_text(sb, turn->text); /* nothing timed (silent text only) */
+    sb_adds(sb, "</p></div>\n");
+}
+
+static void put_transcript(struct page *pg, const struct sidecar_cue *cues, int n_cues)
+{
+    struct strbuf *sb = &pg->sb;
+    const struct timeline *tl = pg->tl;
+    int next = 0;
+    sb_adds(sb, "<article id=\"transcript\" aria-labelledby=\"transcript-h\">\n"
+                "<h2 id=\"transcript-h\" class=\"sr-only\">文字稿</h2>\n");
+    for (int s = 0; s < tl->n_sections; s++) {
+        const struct tl_section *sec = &tl->sections[s];
+        sb_printf(sb,
+                  "<section class=\"part\" id=\"s%d\" data-chapter=\"%d\" aria-labelledby=\"s%d-h\">\n"
+                  "<h3 id=\"s%d-h\"><span class=\"t\">",
+                  s, s, s, s);
+        put_clock(sb, sec->start48);
+        sb_adds(sb, "</span>");
+        put_text(sb, section_title(pg, s));
+        sb_adds(sb, "</h3>\n");
+        for (int t = sec->first_turn; t < sec->first_turn + sec->n_turns && t < tl->n_turns; t++)
+            put_turn(pg, t, cues, n_cues, &next);
+        sb_adds(sb, "</section>\n");
+    }
+    sb_adds(sb, "</article>\n");
+}
+
+static void put_file_link(struct page *pg, const char *suffix, const char *label)
+{
+    struct strbuf name;
+    sb_init(&name);
+    sb_printf(&name, "%s%s", pg->base, suffix);
+    sb_adds(&pg->sb, " · <a href=\"");
+    put_url(&pg->sb, sb_cstr(&name));
+    sb_adds(&pg->sb, "\">");
+    sb_adds(&pg->sb, label);
+    sb_adds(&pg->sb, "</a>");
+    sb_free(&name);
+}
+
+/* Downloads, clips that belong to no chapter of this timeline, and the colophon. */
+static void put_footer(struct page *pg)
+{
+    struct strbuf *sb = &pg->sb;
+    sb_adds(sb, "<footer>\n<p>下载： <a href=\"");
+    put_url(sb, pg->audio);
+    sb_adds(sb, "\">音频 Opus</a>");
+    put_file_link(pg, ".vtt", "字幕 WebVTT");
+    put_file_link(pg, ".srt", "字幕 SRT");
+    put_file_link(pg, ".chapters.json", "章节 JSON");
+    put_file_link(pg, ".transcript.json", "文字稿 JSON");
+    put_file_link(pg, ".manifest.json", "清单 JSON");
+    sb_adds(sb, "</p>\n");
+    int other = 0;
+    for (int c = 0; c < pg->n_clips; c++) {
+        const struct page_clip *clip = &pg->clips[c];
+        if (!clip->href || (clip->section >= 0 && clip->section < pg->tl->n_sections)) continue;
+        sb_adds(sb, other++ ? " " : "<p>其他片段：");
+        sb_adds(sb, "<a href=\"");
+        put_url(sb, clip->href);
+        sb_adds(sb, "\">");
+        put_text(sb, base_name(clip->href));
+        sb_adds(sb, "</a>");
+    }
+    if (other) sb_adds(sb, "</p>\n");
+    sb_adds(sb, "<p>声音由 espeak-ng 合成");
+    if (pg->version) sb_printf(sb, "，页面由 recast %s 生成", pg->version);
+    sb_adds(sb, "。</p>\n</footer>\n");
+}
+
+static void build_page(struct page *pg)
+{
+    struct sidecar_cue *cues = NULL;
+    int n_cues = 0;
+    sidecars_build_cues(pg->tl, &cues, &n_cues);
+    put_head(pg);
+    put_header(pg);
+    put_player(pg);
+    sb_adds(&pg->sb, "<main>\n");
+    put_chapters(pg);
+    put_transcript(pg, cues, n_cues);
+    sb_adds(&pg->sb, "</main>\n");
+    put_footer(pg);
+    sb_adds(&pg->sb, "<script>\n");
+    sb_adds(&pg->sb, page_js);
+    sb_adds(&pg->sb, "</script>\n</body>\n</html>\n");
+    sidecars_free_cues(cues, n_cues);
+}
+
+static int write_all(const char *path, const struct strbuf *sb, struct rc_error *err)
+{
+    struct atomic_file af;
+    if (atomic_open(&af, path, err) != 0) return -1;
+    if (sb->len && fwrite(sb->data, 1, sb->len, af.fp) != sb->len) {
+        int e = errno;
+        atomic_abort(&af);
+        return rc_fail(err, RC_IOERR, "%s: write error: %s", path, strerror(e));
+    }
+    return atomic_commit(&af, err);
+}
+
+int page_write(const char *stem, const struct timeline *tl, const struct sidecar_info *info,
+               const struct page_clip *clips, int n_clips, struct rc_error *err)
+{
+    struct page pg = {.tl = tl, .clips = clips, .n_clips = clips ? n_clips : 0};
+    struct strbuf path, audio;
+    sb_init(&path), sb_init(&audio);
+    sb_printf(&path, "%s.html", stem);
+    pg.base = base_name(stem);
+    if (info && info->audio_basename)
+        sb_adds(&audio, info->audio_basename);
+    else
+        sb_printf(&audio, "%s.opus", pg.base);
+    pg.audio = sb_cstr(&audio);
+    pg.title = info && info->title && *info->title ? info->title : pg.base;
+    pg.version = info ? info->recast_version : NULL;
+    sb_init(&pg.sb);
+    build_page(&pg);
+    int rc = write_all(sb_cstr(&path), &pg.sb, err);
+    sb_free(&pg.sb), sb_free(&path), sb_free(&audio);
+    return rc;
+}

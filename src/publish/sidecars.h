@@ -1,0 +1,67 @@
+/* sidecars.h: the files written next to a rendered podcast STEM.opus:
+ *
+ *   STEM.vtt              WebVTT subtitles, one cue per sentence or clause, <v Speaker> spans
+ *   STEM.srt              the same cues as SubRip, "Speaker: " prefix
+ *   STEM.chapters.json    Podcasting 2.0 chapters (version 1.2.0), one per section
+ *   STEM.transcript.json  Podcasting 2.0 JSON transcript (version 1.0.0), one segment per cue
+ *   STEM.manifest.json    what a publisher needs: versions, hash, settings, loudness,
+ *                         speakers, sections and turns with their times, the file names
+ *
+ * Times come from the timeline (48 kHz samples) and are written rounded to the nearest
+ * millisecond (tl_ms), so they agree with what ffprobe shows for the file's chapters.
+ * JSON seconds carry three decimals at most. */
+#ifndef RECAST_SIDECARS_H
+#define RECAST_SIDECARS_H
+
+#include <jansson.h>
+
+#include "publish/timeline.h"
+#include "base/util.h"
+
+/* Longest cue text in characters (Unicode code points, without speaker name or tags). */
+#define SIDECAR_CUE_MAX_CHARS 65
+
+/* What the timeline does not know.  Everything is borrowed: sidecars_write() neither
+ * keeps nor frees any of it.  A NULL string is written as JSON null. */
+struct sidecar_info {
+    const char *title;          /* programme title; also the title of untitled chapters */
+    const char *source_path;    /* the transcript, as given on the command line */
+    const char *input_sha256;   /* lowercase hex SHA-256 of the transcript file */
+    const char *recast_version; /* "0.1.0" */
+    const char *espeak_version; /* espeak-ng's version string */
+    const char *audio_basename; /* "dwarkesh-hassabis-2024.zh.opus"; NULL: basename(STEM).opus */
+    json_t *settings;           /* object: bitrate, complexity, pauses, ...; NULL: null */
+    json_t *loudness;           /* object: measured/target/gain figures; NULL: null */
+    json_t *speakers;           /* array of {"name","voice",...}; NULL: derived from the turns */
+    json_t *extra_files;        /* object merged into the manifest's "files" (clips, page); may be NULL */
+};
+
+/* Writes the five files.  STEM is the output path without ".opus" ("out/x.zh").  All
+ * content is built first, then every file is written to a temporary file beside its
+ * target, and only when all five are written are they renamed into place (the manifest
+ * last).  A target that is a directory is refused before anything is written.
+ * Errors: RC_CANTCREAT (cannot create or rename; a missing directory), RC_IOERR (write
+ * failed), RC_SOFTWARE (text that cannot go into JSON, i.e. invalid UTF-8). */
+int sidecars_write(const char *stem, const struct timeline *tl, const struct sidecar_info *info,
+                   struct rc_error *err);
+
+/* One subtitle cue: [start48, end48) in samples at 48 kHz, within one turn. */
+struct sidecar_cue {
+    long long start48, end48;
+    int turn;   /* index into tl->turns */
+    int seq;    /* 1-based number of the cue within its turn (VTT id "t<turn index>-<seq>") */
+    char *text; /* plain UTF-8 (no escaping, no speaker), owned by the cue array */
+};
+
+/* Builds the cues of a whole timeline (see sidecars.c for the rules).  Cues are in time
+ * order, start strictly increasing, never overlap, lie within [0, total48] and last at
+ * least 1 ms.  On success *cues is a new array (NULL if there are none) that the caller
+ * frees with sidecars_free_cues().  Returns 0 (never fails: allocation failure aborts). */
+int sidecars_build_cues(const struct timeline *tl, struct sidecar_cue **cues, int *n_cues);
+void sidecars_free_cues(struct sidecar_cue *cues, int n);
+
+/* "00:01:02.345" (sep '.') or "00:01:02,345" (sep ','): hours always, milliseconds rounded
+ * to nearest (tl_ms); negative positions print as 0. */
+void sidecars_format_time(long long samples48, char sep, char out[16]);
+
+#endif

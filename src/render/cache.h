@@ -1,0 +1,55 @@
+/* cache.h: rendered turns stored under a content hash of everything that shaped them.
+ *
+ * Entries live in DIR/KK/KEY.EXT (KEY: 64 hex digits of SHA-256, KK its first two).
+ * Writes are atomic (temporary file + rename), so a reader sees a whole entry or none;
+ * readers still verify what they read (packet runs carry Ogg CRCs, info records are
+ * parsed and checked) and treat a bad entry as missing.
+ * Default directory: $XDG_CACHE_HOME/recast, else ~/.cache/recast.  With no_cache, a
+ * temporary directory is used and removed by cache_close(). */
+#ifndef RECAST_CACHE_H
+#define RECAST_CACHE_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+
+#define CACHE_KEY_HEX 65 /* 64 hex digits + NUL */
+
+struct cache {
+    char *dir;
+    int temporary;
+};
+
+int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *err);
+void cache_close(struct cache *c);
+
+/* Incremental key: feed the fields that shape an entry, then finish to hex. */
+struct cache_key_ctx;
+struct cache_key_ctx *cache_key_begin(const char *kind);
+void cache_key_add(struct cache_key_ctx *k, const char *field, const void *data, size_t len);
+void cache_key_add_str(struct cache_key_ctx *k, const char *field, const char *s);
+void cache_key_add_int(struct cache_key_ctx *k, const char *field, long long v);
+void cache_key_finish(struct cache_key_ctx *k, char hex[CACHE_KEY_HEX]); /* frees k */
+
+/* SHA-256 of a buffer as hex (input hashes in the manifest). */
+void cache_sha256_hex(const void *data, size_t len, char hex[CACHE_KEY_HEX]);
+
+/* Reads an entry: 0 found (*data owned by caller), 1 missing, -1 I/O error. */
+int cache_get(const struct cache *c, const char *key, const char *ext, char **data, size_t *len,
+              struct rc_error *err);
+/* Writes an entry atomically (creating DIR/KK). */
+int cache_put(const struct cache *c, const char *key, const char *ext, const void *data, size_t len,
+              struct rc_error *err);
+
+/* Removes an entry (a damaged one); missing is fine. */
+void cache_remove(const struct cache *c, const char *key, const char *ext);
+
+/* Size and count of the entries; removes entries not used for `older_than_days` days if
+ * prune (older_than_days 0: all). */
+int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
+               long long *removed, struct rc_error *err);
+
+/* The default directory (owned by caller). */
+char *cache_default_dir(void);
+
+#endif

@@ -1,0 +1,40 @@
+/* render.h: the whole pipeline of `recast render`: transcript -> Ogg Opus podcast with
+ * chapters, per-section clips and sidecar files.
+ *
+ *   parse -> front end (plan per turn) -> pass 1 in workers: synthesize, measure loudness
+ *   (cached "info") -> one programme gain -> pass 2 in workers: synthesize, gain, limit,
+ *   resample, encode (cached packet "run") -> mux runs and pauses (full file, clips)
+ *   -> sidecars.
+ * Everything is written to temporary files and renamed into place. */
+#ifndef RECAST_RENDER_H
+#define RECAST_RENDER_H
+
+#include "base/util.h"
+
+struct render_options {
+    const char *transcript;
+    const char *output;       /* .opus path; NULL: out/<transcript stem>.opus */
+    const char *clips_dir;    /* write one clip per section here; NULL: none */
+    const char **sections;    /* --section S...: -o gets only these sections */
+    int n_sections;
+    const char *voices_dir;   /* NULL: default */
+    const char *lexicon_path; /* NULL: <voices>/lexicon.txt */
+    const char *cache_dir;    /* NULL: default */
+    int no_cache;
+    int jobs;                 /* worker processes, >= 1 */
+    int bitrate_bps;          /* 6000..256000 */
+    int complexity;           /* 0..10 */
+    double loudness_lufs;     /* programme target, -40..-10 */
+    double true_peak_dbtp;    /* ceiling of the decoded file, -9..0 */
+    int announce_sections;    /* narrator reads section titles */
+    int preface;              /* narrator reads the preface before the opening */
+    int html;                 /* also write the listening page */
+    int progress;             /* 1 on, 0 off, -1 when stderr is a terminal */
+    int quiet;                /* no summary on stderr */
+};
+
+void render_options_default(struct render_options *o);
+
+int render_run(const struct render_options *o, struct rc_error *err);
+
+#endif
