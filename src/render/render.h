@@ -5,7 +5,8 @@
  *   (cached "info") -> one programme gain -> pass 2 in workers: synthesize, gain, limit,
  *   resample, encode (cached packet "run") -> mux runs and pauses (full file, clips)
  *   -> sidecars.
- * Everything is written to temporary files and renamed into place. */
+ * Everything is written to temporary files and renamed into place.  render_run() is the
+ * pipeline step by step; the steps live in render/ (README.md there, context.h). */
 #ifndef RECAST_RENDER_H
 #define RECAST_RENDER_H
 

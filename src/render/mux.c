@@ -1,0 +1,169 @@
+/* mux.c: see mux.h. */
+#include "render/mux.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audio/oggmux.h"
+#include "speech/synth.h"
+
+#define OGG_SERIAL 0x72656361u   /* "reca": fixed, so the same input gives the same bytes */
+#define PREROLL_PACKETS 4        /* RFC 7845 4.2: at least 80 ms before a clip's start */
+
+struct mux_source {
+    const struct render *r;
+    int loaded_job;
+    struct packet_run run;
+};
+
+static int load_run(struct mux_source *src, int job, struct rc_error *err)
+{
+    if (src->loaded_job == job) return 0;
+    packet_run_free(&src->run);
+    src->loaded_job = -1;
+    const struct job *j = &src->r->jobs[job];
+    char *data;
+    size_t len;
+    int got = cache_get(&src->r->cache, j->run_key, "run", &data, &len, err);
+    if (got < 0) return -1;
+    if (got == 1) return rc_fail(err, RC_SOFTWARE, "turn %d: encoded run missing from the cache", j->turn);
+    int rc = packet_run_deserialize(data, len, &src->run, err);
+    free(data);
+    if (rc != 0) return -1;
+    if (src->run.n_packets != j->packets) {
+        packet_run_free(&src->run);
+        return rc_fail(err, RC_SOFTWARE, "turn %d: cached run has %d packets, expected %lld", j->turn,
+                       src->run.n_packets, j->packets);
+    }
+    src->loaded_job = job;
+    return 0;
+}
+
+/* Writes programme packets [from, to) into m. */
+static int write_packets(struct mux_source *src, struct oggmux *m, long long from, long long to, struct rc_error *err)
+{
+    const struct render *r = src->r;
+    for (int i = 0; i < r->n_items && from < to; i++) {
+        const struct item *it = &r->items[i];
+        long long a = it->first_packet, b = it->first_packet + it->packets;
+        if (b <= from || a >= to) continue;
+        long long lo = a > from ? a : from, hi = b < to ? b : to;
+        if (it->kind == ITEM_SILENCE) {
+            if (oggmux_write_silence(m, (int)(hi - lo), err) != 0) return -1;
+            continue;
+        }
+        if (load_run(src, it->job, err) != 0) return -1;
+        for (long long k = lo - a; k < hi - a; k++)
+            if (oggmux_write_packet(m, src->run.bytes + src->run.offsets[k], src->run.sizes[k], ENCODE_FRAME48, err) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+static void add_comment(char ***list, int *n, const char *key, const char *value)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, "%s=%s", key, value);
+    *list = xrealloc(*list, sizeof **list * (size_t)(*n + 1));
+    (*list)[(*n)++] = sb_detach(&sb);
+}
+
+static char *date_string(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return xstrdup(buf);
+}
+
+/* Writes sections [sec_first, sec_last) as one Ogg Opus file at path. */
+int mux_write_opus(const struct render *r, const char *path, int sec_first, int sec_last, const struct timeline *tl,
+                   struct rc_error *err)
+{
+    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
+    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
+    unsigned char silence[ENCODE_MAX_PACKET];
+    int silence_len = 0;
+    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
+
+    char **comments = NULL;
+    int n_comments = 0;
+    struct strbuf sb;
+    sb_init(&sb);
+    if (sec_last - sec_first == r->doc.n_sections) sb_adds(&sb, r->doc.title);
+    else sb_printf(&sb, "%s: %s", r->doc.title, r->doc.sections[sec_first].title);
+    add_comment(&comments, &n_comments, "TITLE", sb_cstr(&sb));
+    sb.len = 0;
+    for (int i = 0; i < r->vs.n_profiles; i++)
+        if (r->vs.profiles[i].role != ROLE_NARRATOR) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->vs.profiles[i].name);
+    add_comment(&comments, &n_comments, "ARTIST", sb_cstr(&sb));
+    add_comment(&comments, &n_comments, "ALBUM", r->doc.title);
+    char *date = date_string();
+    add_comment(&comments, &n_comments, "DATE", date);
+    free(date);
+    add_comment(&comments, &n_comments, "GENRE", "Podcast");
+    add_comment(&comments, &n_comments, "LANGUAGE", "zh");
+    sb.len = 0;
+    sb_printf(&sb, "recast %s (espeak-ng %s)", RECAST_VERSION, r->espeak_version);
+    add_comment(&comments, &n_comments, "ENCODER", sb_cstr(&sb));
+    sb.len = 0;
+    const char *base = strrchr(r->o->transcript, '/');
+    sb_printf(&sb, "Rebuilt by recast from %s (sha256 %.16s) with espeak-ng voices: ", base ? base + 1 : r->o->transcript,
+              r->input_sha256);
+    for (int i = 0, k = 0; i < r->vs.n_profiles; i++)
+        if (r->vs.profiles[i].role != ROLE_NARRATOR)
+            sb_printf(&sb, "%s%s %s+%s", k++ ? ", " : "", r->vs.profiles[i].name, r->vs.profiles[i].mandarin_voice,
+                      r->vs.profiles[i].variant);
+    sb_printf(&sb, ". Loudness %.1f LUFS, gain %+.1f dB.", r->o->loudness_lufs, r->gain_db);
+    add_comment(&comments, &n_comments, "DESCRIPTION", sb_cstr(&sb));
+    for (int s = 0; s < tl->n_sections; s++) {
+        char *tc, *nc;
+        const char *title = tl->sections[s].title[0] ? tl->sections[s].title : r->doc.title;
+        if (oggmux_chapter_comments(s, tl->sections[s].start48, title, &tc, &nc, err) != 0) goto fail_comments;
+        comments = xrealloc(comments, sizeof *comments * (size_t)(n_comments + 2));
+        comments[n_comments++] = tc;
+        comments[n_comments++] = nc;
+    }
+    sb_free(&sb);
+
+    struct oggmux_header h = {.serial = OGG_SERIAL,
+                              .preskip48 = oggmux_preskip48(r->lookahead24, preroll),
+                              .input_rate = SYNTH_RATE,
+                              .output_gain_q8 = (int)lround(r->header_gain_db * 256),
+                              .vendor = NULL,
+                              .comments = (const char *const *)comments,
+                              .n_comments = n_comments,
+                              .silence = silence,
+                              .silence_len = silence_len};
+    struct atomic_file af;
+    if (atomic_open(&af, path, err) != 0) goto fail_comments;
+    struct oggmux *m = oggmux_open(af.fp, &h, err);
+    struct mux_source src = {r, -1, {0}};
+    int rc = m ? 0 : -1;
+    if (rc == 0) rc = write_packets(&src, m, from - preroll, to, err);
+    if (rc == 0) rc = oggmux_finish(m, (to - from) * ENCODE_FRAME48, err);
+    oggmux_free(m);
+    packet_run_free(&src.run);
+    if (rc == 0) rc = atomic_commit(&af, err);
+    else atomic_abort(&af);
+    if (rc != 0 && strncmp(err->msg, path, strlen(path)) != 0) { /* name the file */
+        char why[900];
+        memcpy(why, err->msg, sizeof why - 1);
+        why[sizeof why - 1] = '\0';
+        rc_fail(err, err->code, "%s: %s", path, why);
+    }
+    for (int i = 0; i < n_comments; i++) free(comments[i]);
+    free(comments);
+    return rc;
+fail_comments:
+    for (int i = 0; i < n_comments; i++) free(comments[i]);
+    free(comments);
+    sb_free(&sb);
+    return -1;
+}

@@ -1,0 +1,214 @@
+/* passes.c: see passes.h. */
+#include "render/passes.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/loudness.h"
+#include "render/plan.h"
+#include "render/worker.h"
+#include "speech/synth.h"
+
+static void show_progress(struct render *r, int final)
+{
+    if (!r->progress || r->todo_jobs == 0) return;
+    double el = render_elapsed_seconds(r);
+    double eta = r->done_jobs ? el / r->done_jobs * (r->todo_jobs - r->done_jobs) : 0;
+    fprintf(stderr, "\rrecast: %s: %d/%d turns, %.1f min of audio, %.0f s elapsed, ETA %.0f s   %s", r->phase,
+            r->done_jobs, r->todo_jobs, r->done_audio_seconds / 60, el, eta, final ? "\n" : "");
+    fflush(stderr);
+}
+
+static int job_synthesize(struct render *r, const struct job *j, struct turn_audio *audio, struct rc_error *err)
+{
+    return synth_turn(&r->vs.profiles[j->profile], &j->plan, audio, err);
+}
+
+/* Reads and checks a job's info record: 0 ok, 1 missing or unusable. */
+int pass_load_info(struct render *r, struct job *j)
+{
+    char *data;
+    size_t len;
+    struct rc_error e = {0};
+    if (cache_get(&r->cache, j->synth_key, "info.json", &data, &len, &e) != 0) return 1;
+    json_error_t jerr;
+    json_t *info = json_loadb(data, len, 0, &jerr);
+    free(data);
+    json_int_t n = 0;
+    json_t *starts = NULL, *ends = NULL;
+    double lufs = 0, tp = 0, speech = 0;
+    int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F}", "n_samples", &n, "clause_start", &starts,
+                                 "clause_end", &ends, "lufs", &lufs, "sample_peak_dbfs", &tp, "speech_seconds",
+                                 &speech) == 0 &&
+             json_is_array(starts) && json_is_array(ends) && n > 0 &&
+             (int)json_array_size(starts) == j->plan.n_clauses && (int)json_array_size(ends) == j->plan.n_clauses;
+    if (ok) {
+        job_info_free(&j->info);
+        j->info.n_samples = n;
+        j->info.n_clauses = j->plan.n_clauses;
+        j->info.clause_start = xcalloc((size_t)(j->plan.n_clauses + 1), sizeof(long long));
+        j->info.clause_end = xcalloc((size_t)(j->plan.n_clauses + 1), sizeof(long long));
+        for (int c = 0; c < j->plan.n_clauses && ok; c++) {
+            j->info.clause_start[c] = json_integer_value(json_array_get(starts, (size_t)c));
+            j->info.clause_end[c] = json_integer_value(json_array_get(ends, (size_t)c));
+            ok = 0 <= j->info.clause_start[c] && j->info.clause_start[c] <= j->info.clause_end[c] &&
+                 j->info.clause_end[c] <= n;
+        }
+        j->info.lufs = lufs, j->info.sample_peak_dbfs = tp, j->info.speech_seconds = speech;
+    }
+    json_decref(info);
+    return ok ? 0 : 1;
+}
+
+static int progress_done(void *ctx, int job, const char *res, size_t len, struct rc_error *err)
+{
+    (void)job, (void)err;
+    struct render *r = ctx;
+    r->done_jobs++;
+    if (len > 0 && len < 32) { /* the worker reports the samples it synthesized */
+        char num[32];
+        memcpy(num, res, len);
+        num[len] = '\0';
+        r->done_audio_seconds += strtod(num, NULL) / SYNTH_RATE;
+    }
+    show_progress(r, 0);
+    return 0;
+}
+
+/* Is the job's cached packet run present and whole?  A truncated or corrupt entry (its
+ * Ogg CRCs or structure do not check out, or its length disagrees with the analysis) is
+ * removed, so that it is rendered again rather than muxed. */
+static int run_entry_valid(struct render *r, const struct job *j)
+{
+    char *data;
+    size_t len;
+    struct rc_error e = {0};
+    if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, &e) != 0) return 0;
+    free(data);
+    if (cache_get(&r->cache, j->run_key, "run", &data, &len, &e) != 0) return 0;
+    struct packet_run run;
+    int ok = packet_run_deserialize(data, len, &run, &e) == 0;
+    free(data);
+    if (ok) {
+        long long frames24 = encode_content_samples24((size_t)j->info.n_samples) + r->lookahead24;
+        ok = run.n_packets == (frames24 + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;
+        packet_run_free(&run);
+    }
+    if (!ok) {
+        fprintf(stderr, "recast: cache entry for turn %d is damaged; rendering it again\n", j->turn);
+        cache_remove(&r->cache, j->run_key, "run");
+    }
+    return ok;
+}
+
+/* Runs the calibration jobs whose analysis is not cached (calibrate = 1), or the
+ * programme's jobs whose analysis or packet run is not cached. */
+static int run_pass(struct render *r, const char *phase, int calibrate, pool_job_fn child, int *n_rendered,
+                    struct rc_error *err)
+{
+    int *todo = xcalloc((size_t)r->n_jobs, sizeof *todo), n = 0;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if ((j->kind == JOB_CALIBRATE) != calibrate) continue;
+        int have_info = pass_load_info(r, j) == 0;
+        if (!have_info || (!calibrate && !run_entry_valid(r, j))) todo[n++] = i;
+    }
+    r->phase = phase, r->done_jobs = 0, r->todo_jobs = n, r->done_audio_seconds = 0;
+    int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
+    show_progress(r, 1);
+    free(todo);
+    *n_rendered = n;
+    return rc;
+}
+
+/* ---- pass 2: encode ---- */
+
+/* Writes a job's analysis record (SYNTH_KEY.info.json) from its audio. */
+static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, struct rc_error *err)
+{
+    struct loudness_result lr;
+    struct loudness_meter *m = loudness_open_mode(SYNTH_RATE, 0, err);
+    int bad = !m || loudness_add_s16(m, audio->pcm, audio->n_samples, err) != 0 || loudness_get(m, &lr, err) != 0;
+    loudness_free(m);
+    if (bad) return -1;
+    json_t *starts = json_array(), *ends = json_array();
+    double speech = 0;
+    for (int c = 0; c < audio->n_clauses; c++) {
+        json_array_append_new(starts, json_integer((json_int_t)audio->clause_start[c]));
+        json_array_append_new(ends, json_integer((json_int_t)audio->clause_end[c]));
+        speech += (double)(audio->clause_end[c] - audio->clause_start[c]) / SYNTH_RATE;
+    }
+    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio->n_samples,
+                             "clause_start", starts, "clause_end", ends, "lufs",
+                             isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "sample_peak_dbfs",
+                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech);
+    char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
+    free(text);
+    json_decref(info);
+    return rc;
+}
+
+/* Synthesizes a job and records its analysis; the caller frees *audio. */
+static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio,
+                                 struct rc_error *err)
+{
+    if (job_synthesize(r, j, audio, err) != 0) return -1;
+    if (put_info(r, j, audio, err) == 0) return 0;
+    turn_audio_free(audio);
+    return -1;
+}
+
+/* Calibration: synthesize and measure. */
+static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+{
+    (void)result;
+    struct render *r = ctx;
+    struct turn_audio audio;
+    if (synthesize_and_record(r, &r->jobs[index], &audio, err) != 0) return -1;
+    turn_audio_free(&audio);
+    return 0;
+}
+
+/* A turn: synthesize once, then write its analysis, the level the encoder was fed and
+ * the packet run (last: a run in the cache always has its records beside it). */
+static int render_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+{
+    struct render *r = ctx;
+    struct job *j = &r->jobs[index];
+    struct turn_audio audio;
+    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    sb_printf(result, "%zu", audio.n_samples);
+    int rc = 0;
+    struct packet_run run;
+    struct loudness_result level;
+    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
+    turn_audio_free(&audio);
+    if (rc != 0) return -1;
+    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
+                           "sample_peak_dbfs", isfinite(level.sample_peak_dbfs) ? level.sample_peak_dbfs : -200.0);
+    char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(lv);
+    rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
+    free(lvtext);
+    struct strbuf blob;
+    sb_init(&blob);
+    if (rc == 0) rc = packet_run_serialize(&run, &blob, err);
+    if (rc == 0) rc = cache_put(&r->cache, j->run_key, "run", blob.data, blob.len, err);
+    sb_free(&blob);
+    packet_run_free(&run);
+    return rc;
+}
+
+int pass_calibrate(struct render *r, struct rc_error *err)
+{
+    int n_calibrated = 0;
+    return run_pass(r, "calibrating", 1, analyse_child, &n_calibrated, err);
+}
+
+int pass_render(struct render *r, struct rc_error *err)
+{
+    return run_pass(r, "rendering", 0, render_child, &r->n_rendered, err);
+}

@@ -1,0 +1,218 @@
+/* programme.c: see programme.h. */
+#include "render/programme.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/passes.h"
+#include "render/plan.h"
+#include "speech/synth.h"
+
+#define GAIN_STEP_DB 0.5         /* the packet gain is quantised to this step */
+#define CODEC_HEADROOM_DB 1.0    /* Opus overshoots the limited input by up to ~0.8 dB */
+#define MAX_RESIDUAL_DB 2.0      /* largest positive header gain; the limiter leaves room for it */
+
+static long long ms_to_packets(int ms) { return (ms + 10) / 20; }
+
+static long long samples22_to_48(long long s) { return (s * TL_RATE + SYNTH_RATE / 2) / SYNTH_RATE; }
+
+double programme_limiter_ceiling_dbtp(double true_peak_dbtp)
+{
+    return true_peak_dbtp - CODEC_HEADROOM_DB - MAX_RESIDUAL_DB;
+}
+
+/* Power mean of the loudness of jobs of the given kind class, weighted by speech time. */
+static double mean_loudness(const struct render *r, int calibration, double *peak)
+{
+    double power = 0, weight = 0;
+    if (peak) *peak = -200;
+    for (int i = 0; i < r->n_jobs; i++) {
+        const struct job *j = &r->jobs[i];
+        if ((j->kind == JOB_CALIBRATE) != calibration) continue;
+        if (j->info.lufs > -70 && j->info.speech_seconds > 0) {
+            power += j->info.speech_seconds * pow(10, j->info.lufs / 10);
+            weight += j->info.speech_seconds;
+        }
+        if (peak && j->info.sample_peak_dbfs > *peak) *peak = j->info.sample_peak_dbfs;
+    }
+    return weight > 0 ? 10 * log10(power / weight) : -200;
+}
+
+int programme_gain(struct render *r, struct rc_error *err)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (r->jobs[i].kind == JOB_CALIBRATE && pass_load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its calibration is missing from the cache %s", i, r->cache.dir);
+    double calibrated = mean_loudness(r, 1, NULL);
+    double gain = calibrated > -70 ? r->o->loudness_lufs - calibrated : 0;
+    r->gain_db = round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
+    if (r->gain_db > 30) r->gain_db = 30;
+    r->enc.gain_linear = pow(10, r->gain_db / 20);
+    plan_run_keys(r);
+    return 0;
+}
+
+/* After pass 2: the residual between the target and what the encoders were fed. */
+int programme_residual(struct render *r, struct rc_error *err)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (pass_load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    r->before_lufs = mean_loudness(r, 0, &r->before_tp);
+    double power = 0, weight = 0, tp = -200;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (j->kind == JOB_CALIBRATE) continue;
+        char *data;
+        size_t len;
+        if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, err) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its encoded level is missing from the cache %s", i, r->cache.dir);
+        json_t *lv = json_loadb(data, len, 0, NULL);
+        free(data);
+        double lufs = -200, peak = -200;
+        json_unpack(lv, "{s:F, s:F}", "lufs", &lufs, "sample_peak_dbfs", &peak);
+        json_decref(lv);
+        if (lufs > -70 && j->info.speech_seconds > 0) {
+            power += j->info.speech_seconds * pow(10, lufs / 10);
+            weight += j->info.speech_seconds;
+        }
+        if (peak > tp) tp = peak;
+    }
+    r->encoded_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
+    r->encoded_tp = tp;
+    double residual = weight > 0 ? r->o->loudness_lufs - r->encoded_lufs : 0;
+    if (residual > MAX_RESIDUAL_DB) {
+        fprintf(stderr, "recast: warning: the programme stays %.1f dB under the loudness target (the voices are "
+                        "quiet; raise 'volume' in the profiles)\n", residual - MAX_RESIDUAL_DB);
+        residual = MAX_RESIDUAL_DB;
+    }
+    if (residual < -20) residual = -20;
+    r->header_gain_db = round(residual * 256) / 256;
+    return 0;
+}
+
+static void add_item(struct render *r, enum item_kind kind, long long packets, int job)
+{
+    if (packets <= 0) return;
+    r->items = xrealloc(r->items, sizeof *r->items * (size_t)(r->n_items + 1));
+    r->items[r->n_items++] = (struct item){kind, packets, job, r->total_packets};
+    r->total_packets += packets;
+}
+
+void programme_layout(struct render *r)
+{
+    const struct pause_policy *pp = &r->vs.pauses;
+    int n_sec = r->doc.n_sections;
+    r->section_start_packet = xcalloc((size_t)n_sec + 1, sizeof(long long));
+    add_item(r, ITEM_SILENCE, ms_to_packets(pp->programme_start_ms), -1);
+    int prev_job = -1, prev_section = -1;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (j->kind == JOB_CALIBRATE) continue;
+        long long frames24 = encode_content_samples24((size_t)j->info.n_samples) + r->lookahead24;
+        j->packets = (frames24 + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;
+        if (prev_job >= 0) {
+            const struct job *p = &r->jobs[prev_job];
+            int new_section = j->kind != JOB_PREFACE && j->section != prev_section;
+            if (p->kind == JOB_PREFACE && j->kind != JOB_PREFACE) new_section = 1;
+            long long pause;
+            if (new_section) {
+                const char *prev_title = p->kind == JOB_PREFACE ? "" : r->doc.sections[prev_section].title;
+                pause = ms_to_packets(strcmp(prev_title, DOC_OPENING_TITLE) == 0 ? pp->after_opening_ms
+                                                                                  : pp->section_break_ms);
+                /* the section boundary is the middle of the pause */
+                add_item(r, ITEM_SILENCE, pause / 2, -1);
+                if (p->kind != JOB_PREFACE) r->section_start_packet[j->section] = r->total_packets;
+                add_item(r, ITEM_SILENCE, pause - pause / 2, -1);
+            } else if (j->kind == JOB_TURN && j->part > 0) {
+                pause = 0; /* the next part of the same turn */
+            } else {
+                if (p->kind == JOB_ANNOUNCE) pause = ms_to_packets(pp->after_announcement_ms);
+                else if (p->profile == j->profile) pause = ms_to_packets(pp->same_speaker_ms);
+                else pause = ms_to_packets(pp->speaker_change_ms);
+                add_item(r, ITEM_SILENCE, pause, -1);
+            }
+        }
+        add_item(r, ITEM_RUN, j->packets, i);
+        prev_job = i;
+        if (j->kind != JOB_PREFACE) prev_section = j->section;
+    }
+    add_item(r, ITEM_SILENCE, ms_to_packets(pp->programme_end_ms), -1);
+    r->section_start_packet[0] = 0;
+    r->section_start_packet[n_sec] = r->total_packets;
+}
+
+/* The timeline of packets [first, last) of the programme (a whole programme or a span of
+ * sections), times relative to `first`. */
+void programme_timeline(const struct render *r, int sec_first, int sec_last, struct timeline *tl)
+{
+    memset(tl, 0, sizeof *tl);
+    long long base = r->section_start_packet[sec_first] * ENCODE_FRAME48;
+    tl->total48 = (r->section_start_packet[sec_last] - r->section_start_packet[sec_first]) * ENCODE_FRAME48;
+    tl->n_sections = sec_last - sec_first;
+    tl->sections = xcalloc((size_t)tl->n_sections, sizeof *tl->sections);
+    for (int s = sec_first; s < sec_last; s++) {
+        struct tl_section *ts = &tl->sections[s - sec_first];
+        ts->index = s;
+        ts->title = r->doc.sections[s].title;
+        ts->start48 = r->section_start_packet[s] * ENCODE_FRAME48 - base;
+        ts->end48 = r->section_start_packet[s + 1] * ENCODE_FRAME48 - base;
+    }
+    for (int i = 0; i < r->n_items; i++) {
+        const struct item *it = &r->items[i];
+        if (it->kind != ITEM_RUN) continue;
+        const struct job *j = &r->jobs[it->job];
+        if (j->kind != JOB_TURN || j->section < sec_first || j->section >= sec_last) continue;
+        long long run_start48 = it->first_packet * ENCODE_FRAME48 - base;
+        if (j->part > 0 && tl->n_turns > 0) { /* a later part: extend the turn */
+            struct tl_turn *t = &tl->turns[tl->n_turns - 1];
+            t->clauses = xrealloc(t->clauses, sizeof *t->clauses * (size_t)(t->n_clauses + j->plan.n_clauses + 1));
+            for (int c = 0; c < j->plan.n_clauses; c++) {
+                struct tl_clause *tc = &t->clauses[t->n_clauses + c];
+                tc->start48 = run_start48 + samples22_to_48(j->info.clause_start[c]);
+                tc->end48 = run_start48 + samples22_to_48(j->info.clause_end[c]);
+                tc->text = j->plan.clauses[c].display;
+                tc->sentence_start = j->plan.clauses[c].sentence_start;
+            }
+            t->n_clauses += j->plan.n_clauses;
+            t->end48 = run_start48 + it->packets * ENCODE_FRAME48;
+            if (t->n_clauses) t->speech_end48 = t->clauses[t->n_clauses - 1].end48;
+            continue;
+        }
+        tl->turns = xrealloc(tl->turns, sizeof *tl->turns * (size_t)(tl->n_turns + 1));
+        struct tl_turn *t = &tl->turns[tl->n_turns];
+        memset(t, 0, sizeof *t);
+        const struct voice_profile *p = &r->vs.profiles[j->profile];
+        t->index = j->turn;
+        t->section = j->section - sec_first;
+        t->speaker = j->profile;
+        t->speaker_name = p->name;
+        t->voice = p->mandarin_voice;
+        t->text = r->doc.turns[j->turn].text;
+        t->line = r->doc.turns[j->turn].line;
+        t->start48 = it->first_packet * ENCODE_FRAME48 - base;
+        t->end48 = t->start48 + it->packets * ENCODE_FRAME48;
+        t->n_clauses = j->plan.n_clauses;
+        t->clauses = xcalloc((size_t)(t->n_clauses + 1), sizeof *t->clauses);
+        for (int c = 0; c < t->n_clauses; c++) {
+            t->clauses[c].start48 = t->start48 + samples22_to_48(j->info.clause_start[c]);
+            t->clauses[c].end48 = t->start48 + samples22_to_48(j->info.clause_end[c]);
+            t->clauses[c].text = j->plan.clauses[c].display;
+            t->clauses[c].sentence_start = j->plan.clauses[c].sentence_start;
+        }
+        t->speech_start48 = t->n_clauses ? t->clauses[0].start48 : t->start48;
+        t->speech_end48 = t->n_clauses ? t->clauses[t->n_clauses - 1].end48 : t->start48;
+        if (tl->sections[t->section].n_turns++ == 0) tl->sections[t->section].first_turn = tl->n_turns;
+        tl->n_turns++;
+    }
+}
+
+void programme_free(struct render *r)
+{
+    free(r->items);
+    free(r->section_start_packet);
+    r->items = NULL, r->n_items = 0, r->total_packets = 0, r->section_start_packet = NULL;
+}

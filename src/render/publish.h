@@ -1,0 +1,51 @@
+/* publish.h: the outputs of a render as one set: the podcast (-o, or out/STEM.opus), one
+ * clip per section (--clips DIR, named "NN-<safe title>.opus"), the sidecars beside each
+ * (sidecars.h; none beside a device such as /dev/null) and the podcast's listening page
+ * (--html, page.h, linking the clips relative to its folder).
+ *
+ * Two steps: publish_plan() decides every path, name and link (and creates the folders);
+ * publish_outputs() writes the set.  Nothing else in render/ writes an output file, so
+ * this is the one place that decides when the outputs appear.  Today each file is
+ * written to a temporary file and renamed into place as soon as it is complete (the
+ * clips first, then the podcast, then its sidecars and page, the manifest last of those).
+ * See context.h. */
+#ifndef RECAST_RENDER_PUBLISH_H
+#define RECAST_RENDER_PUBLISH_H
+
+#include <jansson.h>
+
+#include "publish/page.h"
+#include "render/context.h"
+
+/* One Ogg Opus file of the set and what goes beside it. */
+struct output_file {
+    char *opus_path;          /* owned */
+    int sec_first, sec_last;  /* the programme's sections it holds */
+    int sidecars;             /* write STEM.vtt .srt .chapters.json .transcript.json .manifest.json */
+    int page;                 /* and STEM.html */
+    int is_clip;
+    const char *title;        /* a clip's section title as written (borrowed); NULL for the podcast */
+};
+
+struct output_set {
+    struct output_file *files; /* the clips in section order, then the podcast (last) */
+    int n_files;
+    struct page_clip *clips;   /* the page's clip links (hrefs borrowed from files) */
+    int n_clips;
+    json_t *extra_files;       /* the podcast manifest's extra "files": {"clips": [...], "page": ...} */
+};
+
+/* Plans the set for r's options (needs r->sec_first/sec_last and the document) and
+ * creates the folders it needs.  Errors: RC_CANTCREAT for a folder that cannot be made. */
+int publish_plan(const struct render *r, struct output_set *set, struct rc_error *err);
+
+/* Writes every file of the set (the programme is laid out, its packets are in the
+ * cache).  Stops at the first error, which names the file. */
+int publish_outputs(const struct render *r, const struct output_set *set, struct rc_error *err);
+
+/* The podcast: the last file of a planned set. */
+const struct output_file *output_set_podcast(const struct output_set *set);
+
+void output_set_free(struct output_set *set);
+
+#endif

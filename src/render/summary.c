@@ -1,0 +1,36 @@
+/* summary.c: see summary.h. */
+#include "render/summary.h"
+
+#include <stdio.h>
+
+#include "publish/timeline.h"
+
+void summary_print(const struct render *r, const struct output_set *set)
+{
+    const struct output_file *podcast = output_set_podcast(set);
+    int n_turns = 0, n_parts = 0, n_narrator = 0;
+    for (int i = 0; i < r->n_jobs; i++) {
+        if (r->jobs[i].kind == JOB_TURN) n_parts++, n_turns += r->jobs[i].part == 0;
+        else if (r->jobs[i].kind != JOB_CALIBRATE) n_narrator++;
+    }
+    char parts[48] = "", narr[48] = "";
+    if (n_parts != n_turns) snprintf(parts, sizeof parts, " in %d pieces", n_parts);
+    if (n_narrator) snprintf(narr, sizeof narr, " + %d narrator lines", n_narrator);
+    long long packets = r->section_start_packet[podcast->sec_last] - r->section_start_packet[podcast->sec_first];
+    double seconds = tl_seconds(packets * ENCODE_FRAME48);
+    fprintf(stderr, "recast: %d turns%s%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns, parts,
+            narr, r->n_rendered, n_parts + n_narrator - r->n_rendered, seconds / 60, render_elapsed_seconds(r));
+    fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after gain %+.1f dB and "
+                    "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
+                    "-> %.1f LUFS\n",
+            r->before_lufs, r->before_tp, r->gain_db, r->enc.ceiling_dbtp, r->encoded_lufs, r->encoded_tp,
+            r->header_gain_db, r->encoded_lufs + r->header_gain_db);
+    fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n",
+            podcast->opus_path, r->o->html ? " .html" : "");
+    int listed = 0;
+    for (int i = 0; i < set->n_files; i++) {
+        if (!set->files[i].is_clip) continue;
+        if (!listed++) fprintf(stderr, "recast: clips:\n");
+        fprintf(stderr, "  %s  %s\n", set->files[i].opus_path, set->files[i].title);
+    }
+}
