@@ -62,13 +62,31 @@ static int write_packets(struct mux_source *src, struct oggmux *m, long long fro
     return 0;
 }
 
-static void add_comment(char ***list, int *n, const char *key, const char *value)
+/* The OpusTags comments of a file, "KEY=value" each (owned). */
+struct comment_list {
+    char **items;
+    int n;
+};
+
+static void add_owned_comment(struct comment_list *c, char *comment)
+{
+    c->items = xrealloc(c->items, sizeof *c->items * (size_t)(c->n + 1));
+    c->items[c->n++] = comment;
+}
+
+static void add_comment(struct comment_list *c, const char *key, const char *value)
 {
     struct strbuf sb;
     sb_init(&sb);
     sb_printf(&sb, "%s=%s", key, value);
-    *list = xrealloc(*list, sizeof **list * (size_t)(*n + 1));
-    (*list)[(*n)++] = sb_detach(&sb);
+    add_owned_comment(c, sb_detach(&sb));
+}
+
+static void comment_list_free(struct comment_list *c)
+{
+    for (int i = 0; i < c->n; i++) free(c->items[i]);
+    free(c->items);
+    memset(c, 0, sizeof *c);
 }
 
 static char *date_string(void)
@@ -82,36 +100,27 @@ static char *date_string(void)
     return xstrdup(buf);
 }
 
-/* Writes sections [sec_first, sec_last) as one Ogg Opus file at path. */
-int mux_write_opus(const struct render *r, const char *path, int sec_first, int sec_last, const struct timeline *tl,
-                   struct rc_error *err)
+/* Title, artist, album, date, genre, language, encoder, description. */
+static void add_metadata(const struct render *r, int sec_first, int sec_last, struct comment_list *c)
 {
-    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
-    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
-    unsigned char silence[ENCODE_MAX_PACKET];
-    int silence_len = 0;
-    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
-
-    char **comments = NULL;
-    int n_comments = 0;
     struct strbuf sb;
     sb_init(&sb);
     if (sec_last - sec_first == r->doc.n_sections) sb_adds(&sb, r->doc.title);
     else sb_printf(&sb, "%s: %s", r->doc.title, r->doc.sections[sec_first].title);
-    add_comment(&comments, &n_comments, "TITLE", sb_cstr(&sb));
+    add_comment(c, "TITLE", sb_cstr(&sb));
     sb.len = 0;
     for (int i = 0; i < r->vs.n_profiles; i++)
         if (r->vs.profiles[i].role != ROLE_NARRATOR) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->vs.profiles[i].name);
-    add_comment(&comments, &n_comments, "ARTIST", sb_cstr(&sb));
-    add_comment(&comments, &n_comments, "ALBUM", r->doc.title);
+    add_comment(c, "ARTIST", sb_cstr(&sb));
+    add_comment(c, "ALBUM", r->doc.title);
     char *date = date_string();
-    add_comment(&comments, &n_comments, "DATE", date);
+    add_comment(c, "DATE", date);
     free(date);
-    add_comment(&comments, &n_comments, "GENRE", "Podcast");
-    add_comment(&comments, &n_comments, "LANGUAGE", "zh");
+    add_comment(c, "GENRE", "Podcast");
+    add_comment(c, "LANGUAGE", "zh");
     sb.len = 0;
     sb_printf(&sb, "recast %s (espeak-ng %s)", RECAST_VERSION, r->espeak_version);
-    add_comment(&comments, &n_comments, "ENCODER", sb_cstr(&sb));
+    add_comment(c, "ENCODER", sb_cstr(&sb));
     sb.len = 0;
     const char *base = strrchr(r->o->transcript, '/');
     sb_printf(&sb, "Rebuilt by recast from %s (sha256 %.16s) with espeak-ng voices: ", base ? base + 1 : r->o->transcript,
@@ -121,29 +130,42 @@ int mux_write_opus(const struct render *r, const char *path, int sec_first, int 
             sb_printf(&sb, "%s%s %s+%s", k++ ? ", " : "", r->vs.profiles[i].name, r->vs.profiles[i].mandarin_voice,
                       r->vs.profiles[i].variant);
     sb_printf(&sb, ". Loudness %.1f LUFS, gain %+.1f dB.", r->o->loudness_lufs, r->gain_db);
-    add_comment(&comments, &n_comments, "DESCRIPTION", sb_cstr(&sb));
+    add_comment(c, "DESCRIPTION", sb_cstr(&sb));
+    sb_free(&sb);
+}
+
+/* CHAPTERnnn and CHAPTERnnnNAME, one pair per section of the timeline. */
+static int add_chapters(const struct render *r, const struct timeline *tl, struct comment_list *c,
+                        struct rc_error *err)
+{
     for (int s = 0; s < tl->n_sections; s++) {
         char *tc, *nc;
         const char *title = tl->sections[s].title[0] ? tl->sections[s].title : r->doc.title;
-        if (oggmux_chapter_comments(s, tl->sections[s].start48, title, &tc, &nc, err) != 0) goto fail_comments;
-        comments = xrealloc(comments, sizeof *comments * (size_t)(n_comments + 2));
-        comments[n_comments++] = tc;
-        comments[n_comments++] = nc;
+        if (oggmux_chapter_comments(s, tl->sections[s].start48, title, &tc, &nc, err) != 0) return -1;
+        add_owned_comment(c, tc);
+        add_owned_comment(c, nc);
     }
-    sb_free(&sb);
+    return 0;
+}
 
-    struct oggmux_header h = {.serial = OGG_SERIAL,
-                              .preskip48 = oggmux_preskip48(r->lookahead24, preroll),
-                              .input_rate = SYNTH_RATE,
-                              .output_gain_q8 = (int)lround(r->header_gain_db * 256),
-                              .vendor = NULL,
-                              .comments = (const char *const *)comments,
-                              .n_comments = n_comments,
-                              .silence = silence,
-                              .silence_len = silence_len};
+/* An error about the file that does not say which file gets its path in front. */
+static void name_the_file(const char *path, struct rc_error *err)
+{
+    if (strncmp(err->msg, path, strlen(path)) == 0) return;
+    char why[900];
+    memcpy(why, err->msg, sizeof why - 1);
+    why[sizeof why - 1] = '\0';
+    rc_fail(err, err->code, "%s: %s", path, why);
+}
+
+/* The header, then packets [from - preroll, to) of the programme, into path through a
+ * temporary file; the decoded length is that of [from, to). */
+static int write_file(const struct render *r, const char *path, const struct oggmux_header *h, long long from,
+                      long long to, int preroll, struct rc_error *err)
+{
     struct atomic_file af;
-    if (atomic_open(&af, path, err) != 0) goto fail_comments;
-    struct oggmux *m = oggmux_open(af.fp, &h, err);
+    if (atomic_open(&af, path, err) != 0) return -1;
+    struct oggmux *m = oggmux_open(af.fp, h, err);
     struct mux_source src = {r, -1, {0}};
     int rc = m ? 0 : -1;
     if (rc == 0) rc = write_packets(&src, m, from - preroll, to, err);
@@ -152,18 +174,34 @@ int mux_write_opus(const struct render *r, const char *path, int sec_first, int 
     packet_run_free(&src.run);
     if (rc == 0) rc = atomic_commit(&af, err);
     else atomic_abort(&af);
-    if (rc != 0 && strncmp(err->msg, path, strlen(path)) != 0) { /* name the file */
-        char why[900];
-        memcpy(why, err->msg, sizeof why - 1);
-        why[sizeof why - 1] = '\0';
-        rc_fail(err, err->code, "%s: %s", path, why);
-    }
-    for (int i = 0; i < n_comments; i++) free(comments[i]);
-    free(comments);
     return rc;
-fail_comments:
-    for (int i = 0; i < n_comments; i++) free(comments[i]);
-    free(comments);
-    sb_free(&sb);
-    return -1;
+}
+
+int mux_write_opus(const struct render *r, const char *path, int sec_first, int sec_last, const struct timeline *tl,
+                   struct rc_error *err)
+{
+    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
+    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
+    unsigned char silence[ENCODE_MAX_PACKET];
+    int silence_len = 0;
+    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
+    struct comment_list comments = {0};
+    add_metadata(r, sec_first, sec_last, &comments);
+    if (add_chapters(r, tl, &comments, err) != 0) {
+        comment_list_free(&comments);
+        return -1;
+    }
+    struct oggmux_header h = {.serial = OGG_SERIAL,
+                              .preskip48 = oggmux_preskip48(r->lookahead24, preroll),
+                              .input_rate = SYNTH_RATE,
+                              .output_gain_q8 = (int)lround(r->header_gain_db * 256),
+                              .vendor = NULL,
+                              .comments = (const char *const *)comments.items,
+                              .n_comments = comments.n,
+                              .silence = silence,
+                              .silence_len = silence_len};
+    int rc = write_file(r, path, &h, from, to, preroll, err);
+    if (rc != 0) name_the_file(path, err);
+    comment_list_free(&comments);
+    return rc;
 }

@@ -145,8 +145,44 @@ void programme_layout(struct render *r)
     r->section_start_packet[n_sec] = r->total_packets;
 }
 
-/* The timeline of packets [first, last) of the programme (a whole programme or a span of
- * sections), times relative to `first`. */
+/* Appends a job's clauses to a turn of the timeline; the job's run starts at run_start48. */
+static void append_clauses(struct tl_turn *t, const struct job *j, long long run_start48)
+{
+    int n = t->n_clauses + j->plan.n_clauses;
+    t->clauses = xrealloc(t->clauses, sizeof *t->clauses * (size_t)(n + 1));
+    memset(&t->clauses[n], 0, sizeof t->clauses[n]);
+    for (int c = 0; c < j->plan.n_clauses; c++) {
+        struct tl_clause *tc = &t->clauses[t->n_clauses + c];
+        tc->start48 = run_start48 + samples22_to_48(j->info.clause_start[c]);
+        tc->end48 = run_start48 + samples22_to_48(j->info.clause_end[c]);
+        tc->text = j->plan.clauses[c].display;
+        tc->sentence_start = j->plan.clauses[c].sentence_start;
+    }
+    t->n_clauses = n;
+    if (n) t->speech_end48 = t->clauses[n - 1].end48;
+}
+
+/* A new turn of the timeline for a turn's first job (no clauses yet), starting at start48. */
+static struct tl_turn *add_turn(const struct render *r, const struct job *j, int sec_first, long long start48,
+                                struct timeline *tl)
+{
+    tl->turns = xrealloc(tl->turns, sizeof *tl->turns * (size_t)(tl->n_turns + 1));
+    struct tl_turn *t = &tl->turns[tl->n_turns];
+    memset(t, 0, sizeof *t);
+    const struct voice_profile *p = &r->vs.profiles[j->profile];
+    t->index = j->turn;
+    t->section = j->section - sec_first;
+    t->speaker = j->profile;
+    t->speaker_name = p->name;
+    t->voice = p->mandarin_voice;
+    t->text = r->doc.turns[j->turn].text;
+    t->line = r->doc.turns[j->turn].line;
+    t->start48 = t->speech_start48 = t->speech_end48 = start48;
+    if (tl->sections[t->section].n_turns++ == 0) tl->sections[t->section].first_turn = tl->n_turns;
+    tl->n_turns++;
+    return t;
+}
+
 void programme_timeline(const struct render *r, int sec_first, int sec_last, struct timeline *tl)
 {
     memset(tl, 0, sizeof *tl);
@@ -167,46 +203,16 @@ void programme_timeline(const struct render *r, int sec_first, int sec_last, str
         const struct job *j = &r->jobs[it->job];
         if (j->kind != JOB_TURN || j->section < sec_first || j->section >= sec_last) continue;
         long long run_start48 = it->first_packet * ENCODE_FRAME48 - base;
+        struct tl_turn *t;
         if (j->part > 0 && tl->n_turns > 0) { /* a later part: extend the turn */
-            struct tl_turn *t = &tl->turns[tl->n_turns - 1];
-            t->clauses = xrealloc(t->clauses, sizeof *t->clauses * (size_t)(t->n_clauses + j->plan.n_clauses + 1));
-            for (int c = 0; c < j->plan.n_clauses; c++) {
-                struct tl_clause *tc = &t->clauses[t->n_clauses + c];
-                tc->start48 = run_start48 + samples22_to_48(j->info.clause_start[c]);
-                tc->end48 = run_start48 + samples22_to_48(j->info.clause_end[c]);
-                tc->text = j->plan.clauses[c].display;
-                tc->sentence_start = j->plan.clauses[c].sentence_start;
-            }
-            t->n_clauses += j->plan.n_clauses;
-            t->end48 = run_start48 + it->packets * ENCODE_FRAME48;
-            if (t->n_clauses) t->speech_end48 = t->clauses[t->n_clauses - 1].end48;
-            continue;
+            t = &tl->turns[tl->n_turns - 1];
+            append_clauses(t, j, run_start48);
+        } else {
+            t = add_turn(r, j, sec_first, run_start48, tl);
+            append_clauses(t, j, run_start48);
+            if (t->n_clauses) t->speech_start48 = t->clauses[0].start48;
         }
-        tl->turns = xrealloc(tl->turns, sizeof *tl->turns * (size_t)(tl->n_turns + 1));
-        struct tl_turn *t = &tl->turns[tl->n_turns];
-        memset(t, 0, sizeof *t);
-        const struct voice_profile *p = &r->vs.profiles[j->profile];
-        t->index = j->turn;
-        t->section = j->section - sec_first;
-        t->speaker = j->profile;
-        t->speaker_name = p->name;
-        t->voice = p->mandarin_voice;
-        t->text = r->doc.turns[j->turn].text;
-        t->line = r->doc.turns[j->turn].line;
-        t->start48 = it->first_packet * ENCODE_FRAME48 - base;
-        t->end48 = t->start48 + it->packets * ENCODE_FRAME48;
-        t->n_clauses = j->plan.n_clauses;
-        t->clauses = xcalloc((size_t)(t->n_clauses + 1), sizeof *t->clauses);
-        for (int c = 0; c < t->n_clauses; c++) {
-            t->clauses[c].start48 = t->start48 + samples22_to_48(j->info.clause_start[c]);
-            t->clauses[c].end48 = t->start48 + samples22_to_48(j->info.clause_end[c]);
-            t->clauses[c].text = j->plan.clauses[c].display;
-            t->clauses[c].sentence_start = j->plan.clauses[c].sentence_start;
-        }
-        t->speech_start48 = t->n_clauses ? t->clauses[0].start48 : t->start48;
-        t->speech_end48 = t->n_clauses ? t->clauses[t->n_clauses - 1].end48 : t->start48;
-        if (tl->sections[t->section].n_turns++ == 0) tl->sections[t->section].first_turn = tl->n_turns;
-        tl->n_turns++;
+        t->end48 = run_start48 + it->packets * ENCODE_FRAME48;
     }
 }
 
