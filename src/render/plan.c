@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/section_find.h"
+
 /* A turn longer than this is rendered in parts split at sentence ends (joined without a
  * pause: each part ends and starts in silence), so a worker's memory is bounded whatever
  * the length of a turn.  Measured on the interview's longest turn (866 characters, 4
@@ -114,25 +116,8 @@ int plan_sections(struct render *r, struct rc_error *err)
     if (!r->o->n_sections) return 0;
     int lo = r->doc.n_sections, hi = -1;
     for (int i = 0; i < r->o->n_sections; i++) {
-        const char *s = r->o->sections[i];
-        char *end;
-        long v = strtol(s, &end, 10);
-        int idx = -1;
-        if (*s && !*end) {
-            if (v < 0 || v >= r->doc.n_sections)
-                return rc_fail(err, RC_USAGE, "--section %s: the transcript has sections 0 to %d", s, r->doc.n_sections - 1);
-            idx = (int)v;
-        } else {
-            int matches = 0;
-            for (int k = 0; k < r->doc.n_sections; k++)
-                if (strcmp(r->doc.sections[k].title, s) == 0) idx = k, matches = 1;
-            if (idx < 0)
-                for (int k = 0; k < r->doc.n_sections; k++)
-                    if (strncmp(r->doc.sections[k].title, s, strlen(s)) == 0) idx = k, matches++;
-            if (matches != 1)
-                return rc_fail(err, RC_USAGE, "--section \"%s\": %s section title (see 'recast list')", s,
-                               matches ? "more than one" : "no");
-        }
+        int idx = section_find(&r->doc, "--section", r->o->sections[i], err);
+        if (idx < 0) return -1;
         if (idx < lo) lo = idx;
         if (idx > hi) hi = idx;
     }

@@ -1,0 +1,121 @@
+/* cmd_render.c: recast render: the podcast and its outputs. */
+#include "cli/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render.h"
+
+static int cmd_render(int argc, char **argv)
+{
+    enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
+           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON };
+    static const struct option longopts[] = {
+        CLI_COMMON_OPTIONS,
+        {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
+        {"section", required_argument, NULL, 's'}, {"jobs", required_argument, NULL, 'j'},
+        {"bitrate", required_argument, NULL, O_BITRATE}, {"complexity", required_argument, NULL, O_COMPLEXITY},
+        {"loudness", required_argument, NULL, O_LOUDNESS}, {"true-peak", required_argument, NULL, O_TRUE_PEAK},
+        {"cache", required_argument, NULL, O_CACHE}, {"no-cache", no_argument, NULL, O_NO_CACHE},
+        {"announce-sections", no_argument, NULL, O_ANNOUNCE}, {"preface", no_argument, NULL, O_PREFACE},
+        {"html", no_argument, NULL, O_HTML}, {"progress", no_argument, NULL, O_PROGRESS},
+        {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON}, {0, 0, 0, 0}};
+    struct render_options o;
+    render_options_default(&o);
+    const char **sections = xcalloc((size_t)argc, sizeof *sections);
+    o.sections = sections;
+    int c, rc = RC_OK;
+    double v;
+    optind = 1;
+    while (rc == RC_OK && (c = cli_getopt("render", argc, argv, "ho:s:j:q", longopts)) != -1) {
+        switch (c) {
+        case 'V': o.voices_dir = optarg; break;
+        case 'o': o.output = optarg; break;
+        case O_CLIPS: o.clips_dir = optarg; break;
+        case 's': sections[o.n_sections++] = optarg; break;
+        case 'j':
+            if (cli_parse_number("render", "-j/--jobs", optarg, 1, 64, &v)) rc = RC_USAGE;
+            else o.jobs = (int)v;
+            break;
+        case O_BITRATE:
+            if (cli_parse_number("render", "--bitrate (kbit/s)", optarg, 6, 256, &v)) rc = RC_USAGE;
+            else o.bitrate_bps = (int)(v * 1000);
+            break;
+        case O_COMPLEXITY:
+            if (cli_parse_number("render", "--complexity", optarg, 0, 10, &v) || v != (int)v) rc = RC_USAGE;
+            else o.complexity = (int)v;
+            break;
+        case O_LOUDNESS:
+            if (cli_parse_number("render", "--loudness (LUFS)", optarg, -40, -10, &v)) rc = RC_USAGE;
+            else o.loudness_lufs = v;
+            break;
+        case O_TRUE_PEAK:
+            if (cli_parse_number("render", "--true-peak (dBTP)", optarg, -9, 0, &v)) rc = RC_USAGE;
+            else o.true_peak_dbtp = v;
+            break;
+        case O_CACHE: o.cache_dir = optarg; break;
+        case O_NO_CACHE: o.no_cache = 1; break;
+        case O_ANNOUNCE: o.announce_sections = 1; break;
+        case O_PREFACE: o.preface = 1; break;
+        case O_HTML: o.html = 1; break;
+        case O_PROGRESS: o.progress = 1; break;
+        case 'q': o.quiet = 1; break;
+        case O_LEXICON: o.lexicon_path = optarg; break;
+        case 'h': free(sections); return cli_print_help("render");
+        default: rc = RC_USAGE; break;
+        }
+    }
+    if (rc == RC_OK && optind >= argc) rc = cli_usage_error("render", "missing the transcript FILE");
+    if (rc == RC_OK && optind + 1 < argc) rc = cli_usage_error("render", "one transcript at a time (got '%s' too)", argv[optind + 1]);
+    if (rc == RC_OK) {
+        o.transcript = argv[optind];
+        struct rc_error err = {0};
+        if (render_run(&o, &err) != 0) rc = cli_report(&err);
+    }
+    free(sections);
+    return rc;
+}
+
+const struct command cli_cmd_render = {
+    "render", "render the podcast: Ogg Opus with chapters, clips per section, subtitles, manifest",
+     "Usage: recast render [OPTIONS] FILE\n"
+     "\n"
+     "Renders the transcript into an Ogg Opus podcast (mono, 48 kHz playback) with one\n"
+     "chapter per section, and beside it STEM.vtt and STEM.srt (subtitles, one cue per\n"
+     "clause or sentence), STEM.chapters.json and STEM.transcript.json (Podcasting 2.0), and\n"
+     "STEM.manifest.json (every turn's start and end, settings, versions, input hash).\n"
+     "Each turn is synthesized and encoded in its own worker process and cached, so a\n"
+     "re-render after an edit only redoes the turns that changed.\n"
+     "\n"
+     "Output:\n"
+     "  -o, --output FILE       the podcast (default: out/<transcript stem>.opus)\n"
+     "  --clips DIR             also write one clip per section: DIR/NN-<title>.opus with\n"
+     "                          its own chapters and subtitles; cut from the same encoded\n"
+     "                          audio (no re-encoding), sample-exact with the full file\n"
+     "  -s, --section S         write only section S to -o: its number (as 'recast list'\n"
+     "                          shows it), or its title, the start or a part of the title,\n"
+     "                          in any case ('--section 5', '--section gemini'); repeat\n"
+     "                          for adjacent sections\n"
+     "  --html                  also write the listening page STEM.html\n"
+     "Sound:\n"
+     "  --bitrate KBPS          Opus bitrate, 6 to 256 kbit/s (default 32)\n"
+     "  --complexity N          Opus complexity, 0 to 10 (default 10)\n"
+     "  --loudness LUFS         programme loudness, -40 to -10 (default -19, podcast mono)\n"
+     "  --true-peak DBTP        ceiling for the decoded file, -9 to 0 (default -1)\n"
+     "  --announce-sections     the narrator reads each section's title at its start\n"
+     "  --preface               the narrator reads the editor's note before the opening\n"
+     "Speed:\n"
+     "  -j, --jobs N            worker processes, 1 to 64 (default: the number of CPUs)\n"
+     "  --cache DIR             turn cache (default: $XDG_CACHE_HOME/recast or ~/.cache/recast)\n"
+     "  --no-cache              use a temporary cache, removed afterwards\n"
+     "Other:\n"
+     "  --progress              show progress even when stderr is not a terminal\n"
+     "  -q, --quiet             print nothing but errors\n"
+     "  --voices DIR            voice profiles and pause policy (default: the build's voices/)\n"
+     "  --lexicon FILE          pronunciation lexicon (default: DIR/lexicon.txt)\n"
+     "\n"
+     "Examples:\n"
+     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips\n"
+     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
+     "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n",
+    cmd_render};
