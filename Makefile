@@ -25,6 +25,10 @@ CFLAGS   += -DRECAST_VERSION=\"$(VERSION)\" -Isrc
 SRC      := $(wildcard src/*/*.c)
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRC)))
 MAIN_OBJ := $(BUILD)/obj/cli/main.o
+# The listening page's stylesheet and script, real files embedded as a generated C file.
+PAGE_ASSETS := src/publish/page/page.css src/publish/page/page.js
+PAGE_GEN    := $(BUILD)/gen/publish/page_assets.c
+LIB_OBJ     += $(BUILD)/obj/publish/page_assets.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -37,6 +41,15 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(PAGE_GEN): scripts/embed-assets.sh $(PAGE_ASSETS)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-assets.sh $@ publish/page_assets.h page_css=src/publish/page/page.css \
+	    page_js=src/publish/page/page.js
+
+$(BUILD)/obj/publish/page_assets.o: $(PAGE_GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -67,10 +80,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := parse frontend lexicon
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DRECAST_VERSION=\"$(VERSION)\"
-fuzz: deps
+fuzz: deps $(PAGE_GEN)
 	mkdir -p build-fuzz
 	set -e; for t in $(FUZZ_TARGETS); do \
-	    clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/cli/main.c,$(SRC)) $(LDLIBS); \
+	    clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/cli/main.c,$(SRC)) $(PAGE_GEN) $(LDLIBS); \
 	    mkdir -p build-fuzz/corpus-$$t; \
 	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
 	        -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t tests/fuzz/corpus/$$t >build-fuzz/$$t.log 2>&1 \

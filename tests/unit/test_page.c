@@ -321,6 +321,25 @@ int main(void)
         CHECK(strstr(html, "<script src") == NULL);
     }
 
+    TEST_CASE("page_embeds_page_css_and_page_js_byte_for_byte")
+    {
+        /* the build embeds these files (scripts/embed-assets.sh); run from the repository root */
+        char *css = slurp("src/publish/page/page.css"), *js = slurp("src/publish/page/page.js");
+        CHECK(css && strlen(css) > 1000);
+        CHECK(js && strlen(js) > 1000);
+        if (css && js) {
+            char *style = malloc(strlen(css) + 64), *script = malloc(strlen(js) + 64);
+            sprintf(style, "<style>\n%s</style>\n</head>\n", css);
+            sprintf(script, "<script>\n%s</script>\n</body>\n</html>\n", js);
+            CHECK(strstr(html, style) != NULL);
+            CHECK(strstr(html, script) != NULL);
+            CHECK_INT(count(html, "<style>"), 1);
+            CHECK_INT(count(html, "<script>"), 1);
+            free(style), free(script);
+        }
+        free(css), free(js);
+    }
+
     TEST_CASE("page_sidecar_links")
     {
         const char *names_[] = {"pod.vtt", "pod.srt", "pod.chapters.json", "pod.transcript.json",
