@@ -116,16 +116,14 @@ function makePage(chapters, hash = '') {
       assert.ok(act.length <= 1);
       return act.length ? act[0].getAttribute('href') : null;
     },
-    key(key, target = body, extra = {}) {
+    // Sends a document event; true when the script took it (preventDefault).
+    send(type, event) {
       let prevented = false;
-      for (const fn of doc.listeners.keydown || []) fn({ target, key, preventDefault() { prevented = true; }, ...extra });
+      for (const fn of doc.listeners[type] || []) fn({ preventDefault() { prevented = true; }, ...event });
       return prevented;
     },
-    click(el, extra = {}) {
-      let prevented = false;
-      for (const fn of doc.listeners.click || []) fn({ target: el, button: 0, preventDefault() { prevented = true; }, ...extra });
-      return prevented;
-    },
+    key(key, target = body, extra = {}) { return this.send('keydown', { target, key, ...extra }); },
+    click(el, extra = {}) { return this.send('click', { target: el, button: 0, ...extra }); },
   };
 }
 
@@ -136,38 +134,32 @@ const TWO_CHAPTERS = [
 
 // ---- the rule ----
 
+// [currentTime, the cue that must be current (null: none)], in order.
+function expectCues(rows, chapters = TWO_CHAPTERS) {
+  const p = makePage(chapters);
+  for (const [t, want, why] of rows) assert.equal(p.at(t), want, `at ${t}${why ? `: ${why}` : ''}`);
+  return p;
+}
+
 test('no cue is current before the first cue starts', () => {
-  const p = makePage(TWO_CHAPTERS);
-  assert.equal(p.at(0), null);
-  assert.equal(p.at(0.49), null);
+  expectCues([[0, null], [0.49, null]]);
 });
 
 test('the cue with start <= t < end is current', () => {
-  const p = makePage(TWO_CHAPTERS);
-  assert.equal(p.at(0.5), 't0-1');
-  assert.equal(p.at(0.999), 't0-1');
-  assert.equal(p.at(1.5), 't0-2');
-  assert.equal(p.at(3.2), 't1-1');
-  assert.equal(p.at(4.0), 't1-2', 'a cue ending where the next starts hands over at that instant');
+  expectCues([[0.5, 't0-1'], [0.999, 't0-1'], [1.5, 't0-2'], [3.2, 't1-1'],
+              [4.0, 't1-2', 'a cue ending where the next starts hands over at that instant']]);
 });
 
 test('times are whole milliseconds: a player a hair before a start is at that start', () => {
-  const p = makePage(TWO_CHAPTERS);
-  assert.equal(p.at(0.4996), 't0-1');
-  assert.equal(p.at(0.4994), null);
+  expectCues([[0.4996, 't0-1'], [0.4994, null]]);
 });
 
 test('in a pause the last cue started stays current', () => {
-  const p = makePage(TWO_CHAPTERS);
-  assert.equal(p.at(1.1), 't0-1');
-  assert.equal(p.at(2.3), 't0-2');
-  assert.equal(p.at(100), 't1-2', 'after the last cue');
+  expectCues([[1.1, 't0-1'], [2.3, 't0-2'], [100, 't1-2', 'after the last cue']]);
 });
 
 test('once a chapter has started, no earlier cue is current until its first cue', () => {
-  const p = makePage(TWO_CHAPTERS);
-  assert.equal(p.at(1.5), 't0-2');
-  assert.equal(p.at(2.6), null);
+  const p = expectCues([[1.5, 't0-2'], [2.6, null]]);
   assert.equal(p.currentChapter(), '#s1');
   assert.equal(p.at(3.0), 't1-1');
 });
@@ -182,9 +174,7 @@ test('the current chapter is marked and named in the bar', () => {
 });
 
 test('going back in time moves the highlight back (one current cue, aria-current with it)', () => {
-  const p = makePage(TWO_CHAPTERS);
-  for (const [t, want] of [[3.5, 't1-1'], [0.6, 't0-1'], [4.2, 't1-2'], [0.1, null], [1.3, 't0-2']])
-    assert.equal(p.at(t), want, `at ${t}`);
+  expectCues([[3.5, 't1-1'], [0.6, 't0-1'], [4.2, 't1-2'], [0.1, null], [1.3, 't0-2']]);
 });
 
 test('the binary search agrees with a linear reading of the rule on a long programme', () => {

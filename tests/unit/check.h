@@ -4,9 +4,12 @@
 #ifndef RECAST_CHECK_H
 #define RECAST_CHECK_H
 
+#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int check_failed_cases;
 static int check_case_failed;
@@ -47,6 +50,8 @@ static inline void check_end_case(void)
 
 #define CHECK_DONE() return check_failed_cases ? 1 : 0
 
+/* ---- fixture files ---- */
+
 /* Writes text to path (test fixtures); 0 or -1. */
 static inline int write_file(const char *path, const char *text)
 {
@@ -55,5 +60,55 @@ static inline int write_file(const char *path, const char *text)
     fputs(text, f);
     return fclose(f);
 }
+
+/* The whole file, NUL-terminated (the caller frees it), or NULL. */
+static inline char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t len = 0, cap = 4096;
+    char *data = malloc(cap + 1);
+    for (size_t got; data && (got = fread(data + len, 1, cap - len, f)) > 0;) {
+        len += got;
+        if (len == cap) data = realloc(data, (cap *= 2) + 1);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!data || bad) {
+        free(data);
+        return NULL;
+    }
+    data[len] = '\0';
+    return data;
+}
+
+/* "dir/name" (the caller frees it). */
+static inline char *path_of(const char *dir, const char *name)
+{
+    char *p = malloc(strlen(dir) + strlen(name) + 2);
+    sprintf(p, "%s/%s", dir, name);
+    return p;
+}
+
+/* How many of recast's temporary files ("*.tmp-*") are in dir; -1 if it cannot be read. */
+static inline int count_temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d) return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp-") != NULL;
+    closedir(d);
+    return n;
+}
+
+static inline int remove_entry_(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+/* rm -rf dir (a test's own temporary directory). */
+static inline void remove_tree(const char *dir) { nftw(dir, remove_entry_, 16, FTW_DEPTH | FTW_PHYS); }
 
 #endif

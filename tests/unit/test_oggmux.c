@@ -3,6 +3,7 @@
  * and by independent tools run through system() -- opusinfo, opusdec, ffmpeg,
  * ffprobe.  (Only this test shells out; the product never does.)  A missing
  * tool makes its case FAIL, not skip. */
+#include "alignment.h"
 #include "check.h"
 #include "speechlike.h"
 #include "audio/encode.h"
@@ -444,25 +445,11 @@ int main(void)
         x48 = calloc(n48 + 1, sizeof *x48);
         soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
         CHECK(soxr_oneshot(24000, 48000, 1, x24, n24, NULL, x48, n48, &done, NULL, &q, NULL) == 0);
-        enum { MAXLAG = 16 };
-        double c[2 * MAXLAG + 1] = {0};
-        int best = 0;
-        for (int lag = -MAXLAG; df && lag <= MAXLAG; lag++) {
-            double xy = 0, xx = 0, yy = 0;
-            for (size_t i = 200; i + 200 < n48; i++) {
-                double a = x48[i], b = df[(size_t)(T_A + (long long)i + lag)];
-                xy += a * b, xx += a * a, yy += b * b;
-            }
-            c[lag + MAXLAG] = xy / sqrt(xx * yy + 1e-30);
-            if (c[lag + MAXLAG] > c[best]) best = lag + MAXLAG;
-        }
-        double frac = 0;
-        if (best > 0 && best < 2 * MAXLAG)
-            frac = 0.5 * (c[best - 1] - c[best + 1]) / (c[best - 1] - 2 * c[best] + c[best + 1]);
-        double us = (best - MAXLAG + frac) * 1e6 / 48000;
-        printf("# info: run A found at %+.1f us from its planned offset (correlation %.4f)\n", us, c[best]);
+        struct alignment al = find_alignment(x48, n48, df, T_A, 16, 200);
+        double us = al.lag * 1e6 / 48000;
+        printf("# info: run A found at %+.1f us from its planned offset (correlation %.4f)\n", us, al.peak);
         CHECK(fabs(us) <= 62.5); /* libopus hybrid decodes ~48 us early, see test_encode */
-        CHECK(c[best] > 0.95);
+        CHECK(al.peak > 0.95);
         /* And against run A decoded alone by a fresh decoder (raw, minus 2L):
          * the only difference is the decoder state left by 3 silence packets. */
         int e = 0;

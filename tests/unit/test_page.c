@@ -10,20 +10,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "synthetic_timeline.h"
 #include "publish/page.h"
-
-#define SEC(x) ((long long)llround((x)*TL_RATE))
-
-struct clause_spec {
-    const char *text;
-    int sentence_start;
-    double dur; /* seconds; 0: silent */
-};
-
-struct turn_spec {
-    int section, speaker;
-    struct clause_spec cl[4];
-};
 
 #define XSS "</script><script>alert(1)</script>"
 
@@ -42,99 +30,16 @@ static const struct turn_spec turns_spec[] = {
 };
 #define N_TURNS ((int)(sizeof turns_spec / sizeof turns_spec[0]))
 
-static char turn_texts[N_TURNS][512];
-
-/* 0.5 s at the start, 1.5 s before a section, 0.4 s between turns (3700 s before turn 3,
- * so that times past an hour appear); 0.1 s lead/tail in a turn, 0.15 s after a clause. */
-static void build_timeline(struct timeline *tl)
-{
-    memset(tl, 0, sizeof *tl);
-    tl->n_sections = 3;
-    tl->sections = calloc(3, sizeof *tl->sections);
-    tl->n_turns = N_TURNS;
-    tl->turns = calloc(N_TURNS, sizeof *tl->turns);
-    long long now = 0;
-    for (int t = 0; t < N_TURNS; t++) {
-        const struct turn_spec *ts = &turns_spec[t];
-        struct tl_turn *tu = &tl->turns[t];
-        if (t == 0 || turns_spec[t - 1].section != ts->section) {
-            struct tl_section *sec = &tl->sections[ts->section];
-            sec->index = ts->section;
-            sec->title = section_titles[ts->section];
-            sec->start48 = now;
-            sec->first_turn = t;
-            if (ts->section > 0) tl->sections[ts->section - 1].end48 = now;
-            now += ts->section == 0 ? SEC(0.5) : SEC(1.5);
-        } else {
-            now += t == 3 ? SEC(3700.0123) : SEC(0.4);
-        }
-        tl->sections[ts->section].n_turns++;
-        int n = 0;
-        while (n < 4 && ts->cl[n].text)
-            n++;
-        *tu = (struct tl_turn){.index = t,
-                               .section = ts->section,
-                               .speaker = ts->speaker,
-                               .speaker_name = names[ts->speaker],
-                               .voice = "cmn-latn-pinyin",
-                               .text = turn_texts[t],
-                               .line = 10 + 3 * t,
-                               .n_clauses = n};
-        tu->clauses = calloc((size_t)n, sizeof *tu->clauses);
-        tu->start48 = now;
-        now += SEC(0.1);
-        tu->speech_start48 = now;
-        turn_texts[t][0] = '\0';
-        for (int c = 0; c < n; c++) {
-            struct tl_clause *cl = &tu->clauses[c];
-            cl->text = ts->cl[c].text;
-            cl->sentence_start = ts->cl[c].sentence_start;
-            cl->start48 = now;
-            if (ts->cl[c].dur > 0) now += SEC(ts->cl[c].dur) + 7; /* +7: not on a ms grid */
-            cl->end48 = now;
-            if (ts->cl[c].dur > 0) tu->speech_end48 = now, now += SEC(0.15);
-            strcat(turn_texts[t], ts->cl[c].text);
-        }
-        tu->end48 = now += SEC(0.1);
-    }
-    tl->total48 = now + SEC(1.0);
-    tl->sections[2].end48 = tl->total48;
-}
+static const struct timeline_spec spec = {.turns = turns_spec,
+                                          .n_turns = N_TURNS,
+                                          .section_titles = section_titles,
+                                          .n_sections = 3,
+                                          .speaker_names = names,
+                                          .voices = NULL,
+                                          .long_gap_turn = 3,
+                                          .long_gap_seconds = 3700.0123};
 
 /* ---- helpers ---- */
-
-static char *slurp(const char *path)
-{
-    char *data = NULL;
-    size_t len;
-    struct rc_error err = {0};
-    if (read_file(path, &data, &len, &err) != 0) return NULL;
-    return data;
-}
-
-static char *path_of(const char *dir, const char *name)
-{
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
-    sprintf(p, "%s/%s", dir, name);
-    return p;
-}
-
-static int count_temp_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d) return -1;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".tmp-") != NULL;
-    closedir(d);
-    return n;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(p);
-}
 
 static int count(const char *hay, const char *needle)
 {
@@ -186,7 +91,7 @@ static const char *network_url(const char *html)
 int main(void)
 {
     struct timeline tl;
-    build_timeline(&tl);
+    build_synthetic_timeline(&spec, &tl);
     char tmpl[] = "/tmp/test_page.XXXXXX";
     const char *dir = mkdtemp(tmpl);
     if (!dir) {
@@ -414,7 +319,7 @@ int main(void)
     free(html);
     sidecars_free_cues(cues, n_cues);
     timeline_free(&tl);
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remove_tree(dir);
     free(stem), free(p_html);
     CHECK_DONE();
 }
