@@ -565,104 +565,107 @@ int packet_run_serialize(const struct packet_run *r, struct strbuf *out, struct 
     return 0;
 }
 
+/* Reading a packet run blob: the state carried from page to page.  Each step returns
+ * NULL, or why the blob is rejected. */
+struct run_reader {
+    ogg_sync_state oy;
+    ogg_stream_state os;
+    int have_stream, saw_header, saw_eos, n_expected;
+    unsigned long long bytes_expected;
+    size_t len; /* of the blob */
+    size_t cap; /* of out->bytes */
+    struct packet_run *out;
+};
+
+/* The first packet: magic, version, packet count, frame size, content length, bytes. */
+static const char *read_run_header(struct run_reader *rd, const ogg_packet *op)
+{
+    const unsigned char *h = op->packet;
+    if (op->bytes != RUN_HEADER_BYTES || memcmp(h, RUN_MAGIC, 8) != 0 || get_le(h + 8, 4) != RUN_VERSION)
+        return "bad header packet";
+    unsigned long long np = get_le(h + 12, 4), fs = get_le(h + 16, 4);
+    unsigned long long cs = get_le(h + 20, 8);
+    rd->bytes_expected = get_le(h + 28, 8);
+    if (np > (unsigned long long)INT32_MAX / ENCODE_FRAME48 || fs == 0 || fs > 5760 || cs > np * fs / 2 ||
+        rd->bytes_expected > rd->len)
+        return "inconsistent header fields";
+    rd->n_expected = (int)np;
+    rd->out->frame_samples48 = (int)fs;
+    rd->out->content_samples24 = (long long)cs;
+    rd->out->offsets = xmalloc((np ? np : 1) * sizeof *rd->out->offsets);
+    rd->out->sizes = xmalloc((np ? np : 1) * sizeof *rd->out->sizes);
+    rd->saw_header = 1;
+    return NULL;
+}
+
+/* The header, or one Opus packet of the header's frame size. */
+static const char *read_run_packet(struct run_reader *rd, const ogg_packet *op)
+{
+    struct packet_run *out = rd->out;
+    if (!rd->saw_header) {
+        const char *why = read_run_header(rd, op);
+        if (why) return why;
+    } else {
+        if (out->n_packets >= rd->n_expected || op->bytes < 1 || op->bytes > ENCODE_MAX_PACKET ||
+            opus_packet_get_nb_samples(op->packet, (opus_int32)op->bytes, 48000) != out->frame_samples48)
+            return "a packet does not match the header";
+        run_append(out, &rd->cap, op->packet, (int)op->bytes);
+    }
+    if (op->e_o_s) rd->saw_eos = 1;
+    return NULL;
+}
+
+/* One page: the first one must begin the run's stream; then every packet it completes. */
+static const char *read_run_page(struct run_reader *rd, ogg_page *og)
+{
+    if (rd->saw_eos) return "pages after the end of stream";
+    if (!rd->have_stream) {
+        if (!ogg_page_bos(og) || ogg_page_serialno(og) != RUN_OGG_SERIAL) return "not a packet run";
+        if (ogg_stream_init(&rd->os, RUN_OGG_SERIAL) != 0) return "libogg cannot initialise a stream";
+        rd->have_stream = 1;
+    }
+    if (ogg_stream_pagein(&rd->os, og) != 0) return "page of another stream or out of order";
+    ogg_packet op;
+    int po;
+    while ((po = ogg_stream_packetout(&rd->os, &op)) != 0) {
+        if (po < 0) return "missing pages";
+        const char *why = read_run_packet(rd, &op);
+        if (why) return why;
+    }
+    return NULL;
+}
+
+/* The whole blob: every page, nothing left over, as many packets and bytes as the header says. */
+static const char *read_run(struct run_reader *rd, const void *data)
+{
+    char *dst = ogg_sync_buffer(&rd->oy, (long)rd->len);
+    if (!dst || (memcpy(dst, data, rd->len), ogg_sync_wrote(&rd->oy, (long)rd->len)) != 0)
+        return "libogg cannot buffer it";
+    for (;;) {
+        ogg_page og;
+        int pr = ogg_sync_pageout(&rd->oy, &og);
+        if (pr == 0) break;
+        if (pr < 0) return "bad Ogg page (CRC mismatch or garbage)";
+        const char *why = read_run_page(rd, &og);
+        if (why) return why;
+    }
+    if (rd->oy.returned != rd->oy.fill) return "truncated or trailing bytes";
+    if (!rd->saw_eos || rd->out->n_packets != rd->n_expected || rd->out->n_bytes != rd->bytes_expected)
+        return "truncated";
+    return NULL;
+}
+
 int packet_run_deserialize(const void *data, size_t len, struct packet_run *out, struct rc_error *err)
 {
     memset(out, 0, sizeof *out);
     if (len == 0 || len > (size_t)INT32_MAX)
         return rc_fail(err, RC_DATAERR, "packet run blob: %s", len ? "too large" : "empty");
-    ogg_sync_state oy;
-    ogg_stream_state os;
-    ogg_sync_init(&oy);
-    int have_stream = 0, saw_header = 0, saw_eos = 0, n_expected = 0;
-    unsigned long long bytes_expected = 0;
-    size_t cap = 0;
-    const char *why = NULL;
-    char *dst = ogg_sync_buffer(&oy, (long)len);
-    if (!dst || (memcpy(dst, data, len), ogg_sync_wrote(&oy, (long)len)) != 0) {
-        why = "libogg cannot buffer it";
-        goto fail;
-    }
-    for (;;) {
-        ogg_page og;
-        int pr = ogg_sync_pageout(&oy, &og);
-        if (pr == 0) break;
-        if (pr < 0) {
-            why = "bad Ogg page (CRC mismatch or garbage)";
-            goto fail;
-        }
-        if (saw_eos) {
-            why = "pages after the end of stream";
-            goto fail;
-        }
-        if (!have_stream) {
-            if (!ogg_page_bos(&og) || ogg_page_serialno(&og) != RUN_OGG_SERIAL) {
-                why = "not a packet run";
-                goto fail;
-            }
-            if (ogg_stream_init(&os, RUN_OGG_SERIAL) != 0) {
-                why = "libogg cannot initialise a stream";
-                goto fail;
-            }
-            have_stream = 1;
-        }
-        if (ogg_stream_pagein(&os, &og) != 0) {
-            why = "page of another stream or out of order";
-            goto fail;
-        }
-        ogg_packet op;
-        int po;
-        while ((po = ogg_stream_packetout(&os, &op)) != 0) {
-            if (po < 0) {
-                why = "missing pages";
-                goto fail;
-            }
-            if (!saw_header) {
-                const unsigned char *h = op.packet;
-                if (op.bytes != RUN_HEADER_BYTES || memcmp(h, RUN_MAGIC, 8) != 0 ||
-                    get_le(h + 8, 4) != RUN_VERSION) {
-                    why = "bad header packet";
-                    goto fail;
-                }
-                unsigned long long np = get_le(h + 12, 4), fs = get_le(h + 16, 4);
-                unsigned long long cs = get_le(h + 20, 8);
-                bytes_expected = get_le(h + 28, 8);
-                if (np > (unsigned long long)INT32_MAX / ENCODE_FRAME48 || fs == 0 || fs > 5760 ||
-                    cs > np * fs / 2 || bytes_expected > len) {
-                    why = "inconsistent header fields";
-                    goto fail;
-                }
-                n_expected = (int)np;
-                out->frame_samples48 = (int)fs;
-                out->content_samples24 = (long long)cs;
-                out->offsets = xmalloc((np ? np : 1) * sizeof *out->offsets);
-                out->sizes = xmalloc((np ? np : 1) * sizeof *out->sizes);
-                saw_header = 1;
-            } else {
-                if (out->n_packets >= n_expected || op.bytes < 1 || op.bytes > ENCODE_MAX_PACKET ||
-                    opus_packet_get_nb_samples(op.packet, (opus_int32)op.bytes, 48000) !=
-                        out->frame_samples48) {
-                    why = "a packet does not match the header";
-                    goto fail;
-                }
-                run_append(out, &cap, op.packet, (int)op.bytes);
-            }
-            if (op.e_o_s) saw_eos = 1;
-        }
-    }
-    if (oy.returned != oy.fill) {
-        why = "truncated or trailing bytes";
-        goto fail;
-    }
-    if (!saw_eos || out->n_packets != n_expected || out->n_bytes != bytes_expected) {
-        why = "truncated";
-        goto fail;
-    }
-    if (have_stream) ogg_stream_clear(&os);
-    ogg_sync_clear(&oy);
-    return 0;
-fail:
-    if (have_stream) ogg_stream_clear(&os);
-    ogg_sync_clear(&oy);
+    struct run_reader rd = {.len = len, .out = out};
+    ogg_sync_init(&rd.oy);
+    const char *why = read_run(&rd, data);
+    if (rd.have_stream) ogg_stream_clear(&rd.os);
+    ogg_sync_clear(&rd.oy);
+    if (!why) return 0;
     packet_run_free(out);
     return rc_fail(err, RC_DATAERR, "packet run blob (%zu bytes) rejected: %s", len, why);
 }

@@ -99,7 +99,12 @@ struct render {
     long long *section_start_packet; /* [n_sections + 1] boundaries */
 };
 
-/* Seconds since the render started (render.c). */
-double render_elapsed_seconds(const struct render *r);
+/* Seconds since the render started. */
+static inline double render_elapsed_seconds(const struct render *r)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
 
 #endif

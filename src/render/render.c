@@ -28,13 +28,6 @@ void render_options_default(struct render_options *o)
     o->progress = -1;
 }
 
-double render_elapsed_seconds(const struct render *r)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
-}
-
 /* ---- inputs ---- */
 
 static int open_encoder(struct render *r, struct rc_error *err)
