@@ -54,6 +54,8 @@ const struct command cli_cmd_cache = {
      "  --cache DIR        the cache (default: $XDG_CACHE_HOME/recast or ~/.cache/recast)\n"
      "  --prune            remove entries not used for --older-than DAYS (default 30)\n"
      "  --clear            remove every entry\n"
+     "Only the cache's own entries are removed: its directory carries a CACHEDIR.TAG\n"
+     "written by recast, and a directory that is not a recast cache is refused (exit 66).\n"
      "\n"
      "Example:\n"
      "  recast cache --prune --older-than 7\n",

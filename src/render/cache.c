@@ -80,9 +80,154 @@ char *cache_default_dir(void)
     return sb_detach(&sb);
 }
 
+/* ---- what is provably the cache's own ---- */
+
+/* The cache directory tag (https://bford.info/cachedir/): backup tools skip the
+ * directory, and its second line says recast wrote it.  A directory without it is not
+ * taken for a cache unless everything in it has the cache's own naming. */
+#define TAG_NAME "CACHEDIR.TAG"
+#define TAG_SIGNATURE "Signature: 8a477f597d28d172789f06886806bc55"
+static const char tag_text[] = TAG_SIGNATURE "\n"
+                               "# This file is a cache directory tag created by recast (its turn cache).\n"
+                               "# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+static int is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    return 1;
+}
+
+/* A bucket: exactly two lowercase hex digits. */
+static int is_bucket_name(const char *name) { return strlen(name) == 2 && is_hex(name, 2); }
+
+/* An entry of bucket KK: KEY.EXT, KEY 64 lowercase hex digits starting with KK, EXT one
+ * of the kinds recast writes. */
+static int is_entry_name(const char *bucket, const char *name)
+{
+    static const char *const exts[] = {"run", "info.json", "level.json"};
+    if (strlen(name) < 66 || !is_hex(name, 64) || name[64] != '.' || strncmp(name, bucket, 2) != 0) return 0;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcmp(name + 65, exts[i]) == 0) return 1;
+    return 0;
+}
+
+/* A temporary file of an entry being written: .KEY.EXT.tmp-XXXXXX (mkstemp letters). */
+static int is_temp_name(const char *bucket, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 1 + 66 + 11 || name[0] != '.' || strncmp(name + n - 11, ".tmp-", 5) != 0) return 0;
+    char *entry = xstrndup(name + 1, n - 12);
+    int ok = is_entry_name(bucket, entry);
+    free(entry);
+    for (size_t i = n - 6; i < n && ok; i++)
+        ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9');
+    return ok;
+}
+
+/* The temporary file of the tag being written (.CACHEDIR.TAG.tmp-XXXXXX). */
+static int is_tag_temp_name(const char *name)
+{
+    static const char head[] = "." TAG_NAME ".tmp-";
+    return strncmp(name, head, sizeof head - 1) == 0 && strlen(name) == sizeof head - 1 + 6;
+}
+
+/* 1 if DIR/CACHEDIR.TAG is a regular file (not a symlink) that recast wrote. */
+static int has_recast_tag(int dir_fd)
+{
+    int fd = openat(dir_fd, TAG_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct stat st;
+    char buf[512];
+    ssize_t n = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    return strncmp(buf, TAG_SIGNATURE, strlen(TAG_SIGNATURE)) == 0 && strstr(buf, "created by recast") != NULL;
+}
+
+/* Does everything in the directory have the cache's own naming (buckets that are real
+ * directories holding only entry names)?  Sets *stranger to the first name that does
+ * not (owned by caller) and returns 0, else returns 1.  An empty directory qualifies. */
+static int only_cache_names(int dir_fd, char **stranger)
+{
+    *stranger = NULL;
+    int fd = dup(dir_fd);
+    DIR *top = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!top) {
+        if (fd >= 0) close(fd);
+        *stranger = xstrdup("(unreadable)");
+        return 0;
+    }
+    rewinddir(top);
+    struct dirent *de;
+    while (!*stranger && (de = readdir(top))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (is_tag_temp_name(de->d_name)) continue; /* a render is writing the tag */
+        struct stat st;
+        if (!is_bucket_name(de->d_name) || fstatat(dir_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+            *stranger = xstrdup(de->d_name);
+            break;
+        }
+        int bfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *b = bfd >= 0 ? fdopendir(bfd) : NULL;
+        if (!b) {
+            if (bfd >= 0) close(bfd);
+            *stranger = xstrdup(de->d_name);
+            break;
+        }
+        struct dirent *fe;
+        while ((fe = readdir(b))) {
+            if (!strcmp(fe->d_name, ".") || !strcmp(fe->d_name, "..")) continue;
+            if (!is_entry_name(de->d_name, fe->d_name) && !is_temp_name(de->d_name, fe->d_name)) {
+                struct strbuf sb;
+                sb_init(&sb);
+                sb_printf(&sb, "%s/%s", de->d_name, fe->d_name);
+                *stranger = sb_detach(&sb);
+                break;
+            }
+        }
+        closedir(b);
+    }
+    closedir(top);
+    return *stranger == NULL;
+}
+
+/* Opens DIR as a cache: 0 (fd in *dir_fd) if it has recast's tag, or has none but holds
+ * only cache names (a cache of an older recast, or an empty directory: *untagged = 1);
+ * -1 with err (RC_NOINPUT) otherwise, naming what is not the cache's own. */
+static int open_cache_dir(const char *dir, int *dir_fd, int *untagged, struct rc_error *err)
+{
+    *untagged = 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        return rc_fail(err, RC_NOINPUT, "%s: cannot open the cache directory: %s", dir,
+                       strerror(e));
+    }
+    if (!has_recast_tag(fd)) {
+        char *stranger;
+        if (!only_cache_names(fd, &stranger)) {
+            rc_fail(err, RC_NOINPUT,
+                    "%s: not a recast cache (no %s written by recast, and it holds '%s', which is not a cache "
+                    "entry); nothing was changed; give the cache's own directory or a new one with --cache DIR",
+                    dir, TAG_NAME, stranger);
+            free(stranger);
+            close(fd);
+            return -1;
+        }
+        *untagged = 1;
+    }
+    *dir_fd = fd;
+    return 0;
+}
+
 int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *err)
 {
     memset(c, 0, sizeof *c);
+    c->dir_fd = -1;
     if (no_cache) {
         const char *tmp = getenv("TMPDIR");
         struct strbuf sb;
@@ -97,10 +242,12 @@ int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *
             return -1;
         }
         c->temporary = 1;
+        c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return 0;
     }
     c->dir = dir ? xstrdup(dir) : cache_default_dir();
-    if (make_dirs(c->dir, err) != 0) {
+    int untagged = 0;
+    if (make_dirs(c->dir, err) != 0 || open_cache_dir(c->dir, &c->dir_fd, &untagged, err) != 0) {
         char why[900];
         memcpy(why, err->msg, sizeof why - 1);
         why[sizeof why - 1] = '\0';
@@ -108,6 +255,19 @@ int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *
         free(c->dir);
         c->dir = NULL;
         return -1;
+    }
+    if (untagged) {
+        struct strbuf tag;
+        sb_init(&tag);
+        sb_printf(&tag, "%s/%s", c->dir, TAG_NAME);
+        int rc = atomic_write(sb_cstr(&tag), tag_text, strlen(tag_text), err);
+        sb_free(&tag);
+        if (rc != 0) {
+            close(c->dir_fd);
+            free(c->dir);
+            memset(c, 0, sizeof *c);
+            return -1;
+        }
     }
     return 0;
 }
@@ -135,6 +295,7 @@ static void remove_tree(const char *path)
 void cache_close(struct cache *c)
 {
     if (c->temporary && c->dir) remove_tree(c->dir);
+    if (c->dir && c->dir_fd >= 0) close(c->dir_fd);
     free(c->dir);
     memset(c, 0, sizeof *c);
 }
@@ -189,45 +350,53 @@ void cache_remove(const struct cache *c, const char *key, const char *ext)
     free(path);
 }
 
+/* Counts (and, if prune, removes) the entries of one bucket.  Only regular files with
+ * the cache's own naming are touched; nothing is followed through a symlink. */
+static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_age_s, time_t now, long long *bytes,
+                        long long *entries, long long *removed)
+{
+    int bfd = openat(dir_fd, bucket, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = bfd >= 0 ? fdopendir(bfd) : NULL;
+    if (!d) {
+        if (bfd >= 0) close(bfd);
+        return;
+    }
+    struct dirent *fe;
+    while ((fe = readdir(d))) {
+        if (!is_entry_name(bucket, fe->d_name)) continue;
+        struct stat st;
+        if (fstatat(bfd, fe->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (prune && difftime(now, st.st_mtime) >= max_age_s && unlinkat(bfd, fe->d_name, 0) == 0) {
+            (*removed)++;
+        } else {
+            (*entries)++;
+            *bytes += st.st_size;
+        }
+    }
+    closedir(d);
+}
+
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
                long long *removed, struct rc_error *err)
 {
     *bytes = *entries = *removed = 0;
-    DIR *top = opendir(dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 && errno == ENOENT) return 0; /* no cache yet */
+    int dir_fd, untagged;
+    if (open_cache_dir(dir, &dir_fd, &untagged, err) != 0) return -1;
+    int fd = dup(dir_fd);
+    DIR *top = fd >= 0 ? fdopendir(fd) : NULL;
     if (!top) {
-        if (errno == ENOENT) return 0;
-        return rc_fail(err, RC_NOINPUT, "%s: cannot open cache directory: %s", dir, strerror(errno));
+        if (fd >= 0) close(fd);
+        close(dir_fd);
+        return rc_fail(err, RC_NOINPUT, "%s: cannot read the cache directory: %s", dir, strerror(errno));
     }
     time_t now = time(NULL);
     struct dirent *de;
-    while ((de = readdir(top))) {
-        if (strlen(de->d_name) != 2) continue;
-        struct strbuf sub;
-        sb_init(&sub);
-        sb_printf(&sub, "%s/%s", dir, de->d_name);
-        DIR *d = opendir(sb_cstr(&sub));
-        struct dirent *fe;
-        while (d && (fe = readdir(d))) {
-            if (fe->d_name[0] == '.' && (fe->d_name[1] == '\0' || fe->d_name[1] == '.')) continue;
-            struct strbuf path;
-            sb_init(&path);
-            sb_printf(&path, "%s/%s", sb_cstr(&sub), fe->d_name);
-            struct stat st;
-            if (stat(sb_cstr(&path), &st) == 0 && S_ISREG(st.st_mode)) {
-                int stale = fe->d_name[0] == '.' || difftime(now, st.st_mtime) >= older_than_days * 86400.0;
-                if (prune && stale && unlink(sb_cstr(&path)) == 0) {
-                    (*removed)++;
-                } else {
-                    (*entries)++;
-                    *bytes += st.st_size;
-                }
-            }
-            sb_free(&path);
-        }
-        if (d) closedir(d);
-        if (prune) rmdir(sb_cstr(&sub)); /* only succeeds when empty */
-        sb_free(&sub);
-    }
+    while ((de = readdir(top)))
+        if (is_bucket_name(de->d_name))
+            scan_bucket(dir_fd, de->d_name, prune, older_than_days * 86400.0, now, bytes, entries, removed);
     closedir(top);
+    close(dir_fd);
     return 0;
 }

@@ -5,7 +5,14 @@
  * readers still verify what they read (packet runs carry Ogg CRCs, info records are
  * parsed and checked) and treat a bad entry as missing.
  * Default directory: $XDG_CACHE_HOME/recast, else ~/.cache/recast.  With no_cache, a
- * temporary directory is used and removed by cache_close(). */
+ * temporary directory is used and removed by cache_close().
+ *
+ * What is the cache's own: DIR holds a CACHEDIR.TAG that recast wrote (cache_open writes
+ * it into a new or empty directory, or one that holds only cache names: a cache of an
+ * older recast).  A directory without it that holds anything else is refused, by
+ * cache_open and cache_stat alike, and nothing in it is touched.  Pruning removes only
+ * regular files named as entries (KK/KEY.EXT, KK two hex digits, KEY 64 starting with
+ * KK, EXT run, info.json or level.json), found without following any symlink. */
 #ifndef RECAST_CACHE_H
 #define RECAST_CACHE_H
 
@@ -17,6 +24,7 @@
 
 struct cache {
     char *dir;
+    int dir_fd;    /* the directory, open (entries are reached without following symlinks) */
     int temporary;
 };
 
@@ -45,7 +53,8 @@ int cache_put(const struct cache *c, const char *key, const char *ext, const voi
 void cache_remove(const struct cache *c, const char *key, const char *ext);
 
 /* Size and count of the entries; removes entries not used for `older_than_days` days if
- * prune (older_than_days 0: all). */
+ * prune (older_than_days 0: all).  A missing DIR has no entries; a DIR that is not a
+ * recast cache is an error (RC_NOINPUT) and nothing is removed. */
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
                long long *removed, struct rc_error *err);
 

@@ -34,8 +34,8 @@ grep -q "6 turns (1 rendered, 5 from cache)" "$TMP/err3" && pass "cache: editing
 "$RECAST" cache --cache "$C" >"$TMP/out"
 grep -qE "^$C: [0-9]+ entries, [0-9.]+ MB" "$TMP/out" && pass "cache: recast cache shows entries and size" || fail "cache: recast cache" "$(cat "$TMP/out")"
 "$RECAST" cache --cache "$C" --clear >"$TMP/out"
-n=$(find "$C" -type f | wc -l)
-[ "$n" = 0 ] && pass "cache: --clear removes every entry" || fail "cache: --clear" "$n files left"
+n=$(find "$C" -type f ! -name CACHEDIR.TAG | wc -l)
+[ "$n" = 0 ] && [ -f "$C/CACHEDIR.TAG" ] && pass "cache: --clear removes every entry (and keeps the cache's tag)" || fail "cache: --clear" "$n files left"
 
 # an interrupted render: exit 130, no output and no temporary files; the next run reuses
 # every turn finished before the interruption (its progress counts only the rest)
