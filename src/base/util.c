@@ -2,10 +2,12 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,31 +118,45 @@ char *sb_detach(struct strbuf *sb)
 
 int read_file(const char *path, char **out, size_t *out_len, struct rc_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not a regular file
+     * is refused before anything is read (a FIFO would hang, /dev/zero never ends) */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return rc_fail(err, RC_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        const char *what = dir ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                           : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
         close(fd);
-        return rc_fail(err, RC_NOINPUT, "%s: is a directory, not a transcript file", path);
+        return rc_fail(err, RC_NOINPUT, "%s: is %s, not a regular file; give a file", path, what);
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    int rc = read_fd(fd, path, out, out_len, err);
+    close(fd);
+    return rc;
+}
+
+int read_fd(int fd, const char *path, char **out, size_t *out_len, struct rc_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return rc_fail(err, RC_NOINPUT, "%s: not a regular file", path);
     struct strbuf sb;
     sb_init(&sb);
-    sb_reserve(&sb, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536);
+    sb_reserve(&sb, (size_t)st.st_size);
     for (;;) {
         sb_reserve(&sb, 65536);
         ssize_t n = read(fd, sb.data + sb.len, sb.cap - sb.len - 1);
         if (n < 0) {
             if (errno == EINTR) continue;
             int e = errno;
-            close(fd);
             sb_free(&sb);
             return rc_fail(err, RC_IOERR, "%s: read error: %s", path, strerror(e));
         }
         if (n == 0) break;
         sb.len += (size_t)n;
     }
-    close(fd);
     sb.data[sb.len] = '\0';
     *out_len = sb.len;
     *out = sb.data;
@@ -184,18 +200,30 @@ void atomic_cleanup_all(void)
         if (pending[i]) unlink(pending[i]);
 }
 
+static int open_impl(struct atomic_file *af, const char *path, int regular_only, struct rc_error *err);
+
 int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
+{
+    return open_impl(af, path, 0, err);
+}
+
+int atomic_open_regular(struct atomic_file *af, const char *path, struct rc_error *err)
+{
+    return open_impl(af, path, 1, err);
+}
+
+static int open_impl(struct atomic_file *af, const char *path, int regular_only, struct rc_error *err)
 {
     memset(af, 0, sizeof *af);
     af->path = xstrdup(path);
-    if (strcmp(path, "-") == 0) {
+    if (!regular_only && strcmp(path, "-") == 0) {
         af->fp = stdout;
         return 0;
     }
     /* A device or a pipe (/dev/null, /dev/full, a FIFO) is written directly: renaming a
      * temporary file over it would replace the device node. */
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (!regular_only && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             free(af->path);
             memset(af, 0, sizeof *af);
@@ -214,18 +242,32 @@ int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)
     struct strbuf tmp;
     sb_init(&tmp);
     const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
     if (slash) sb_add(&tmp, path, (size_t)(slash - path + 1));
-    sb_printf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
+    /* .recast-PID-XXXXXX.BASE: provably recast's (the marker, the writer's pid), within
+     * NAME_MAX whatever the length of BASE (cut at a character boundary) */
+    size_t head = tmp.len;
+    sb_printf(&tmp, ".recast-%ld-XXXXXX", (long)getpid());
+    size_t room = ATOMIC_NAME_MAX - (tmp.len - head) - 1, keep = strlen(base);
+    if (keep > room) {
+        keep = room;
+        while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80) keep--;
+    }
+    sb_addc(&tmp, '.');
+    sb_add(&tmp, base, keep);
     af->tmp_path = sb_detach(&tmp);
     /* no signal between creating the temporary file and registering it for cleanup */
     sigset_t block, old_mask;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &old_mask);
-    int fd = mkostemp(af->tmp_path, O_CLOEXEC);
+    int fd = mkostemps(af->tmp_path, (int)keep + 1, O_CLOEXEC);
     if (fd >= 0) pending_add(af->tmp_path);
     sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    /* held until the file is closed: a file being written is never taken for stale */
+    if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);
     if (fd < 0) {
         int e = errno;
         rc_fail(err, RC_CANTCREAT, "%s: cannot create output: %s%s", path, strerror(e),
@@ -289,16 +331,26 @@ void atomic_abort(struct atomic_file *af)
     memset(af, 0, sizeof *af);
 }
 
-int atomic_write(const char *path, const void *data, size_t len, struct rc_error *err)
+static int write_impl(const char *path, const void *data, size_t len, int regular_only, struct rc_error *err)
 {
     struct atomic_file af;
-    if (atomic_open(&af, path, err) != 0) return -1;
+    if (open_impl(&af, path, regular_only, err) != 0) return -1;
     if (len && fwrite(data, 1, len, af.fp) != len) {
         int e = errno;
         atomic_abort(&af);
         return rc_fail(err, RC_IOERR, "%s: write error: %s", path, strerror(e));
     }
     return atomic_commit(&af, err);
+}
+
+int atomic_write(const char *path, const void *data, size_t len, struct rc_error *err)
+{
+    return write_impl(path, data, len, 0, err);
+}
+
+int atomic_write_regular(const char *path, const void *data, size_t len, struct rc_error *err)
+{
+    return write_impl(path, data, len, 1, err);
 }
 
 int make_dirs(const char *path, struct rc_error *err)
@@ -318,4 +370,57 @@ fail:;
     rc_fail(err, RC_CANTCREAT, "%s: cannot create directory: %s", path, strerror(e));
     free(p);
     return -1;
+}
+
+int atomic_temp_pid(const char *name, long *pid)
+{
+    static const char prefix[] = ".recast-";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0) return 0;
+    const char *p = name + sizeof prefix - 1;
+    long v = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++) v = v * 10 + (*p - '0');
+    if (!digits || *p++ != '-') return 0;
+    for (int i = 0; i < 6; i++, p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return 0;
+    if (*p != '.' || !p[1]) return 0;
+    *pid = v;
+    return 1;
+}
+
+int atomic_temp_is_stale(int dir_fd, const char *name)
+{
+    long pid;
+    if (!atomic_temp_pid(name, &pid)) return 0;
+    struct stat st;
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+        return 0;
+    if (pid == (long)getpid() || pid <= 0 || !(kill((pid_t)pid, 0) != 0 && errno == ESRCH)) return 0;
+    int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int stale = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd);
+    return stale;
+}
+
+long long atomic_remove_stale(const char *dir, long long *bytes)
+{
+    long long n = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0) close(dfd);
+        return 0;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        struct stat st;
+        if (!atomic_temp_is_stale(dfd, de->d_name) || fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (unlinkat(dfd, de->d_name, 0) == 0) {
+            n++;
+            if (bytes) *bytes += st.st_size;
+        }
+    }
+    closedir(d);
+    return n;
 }

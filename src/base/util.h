@@ -61,15 +61,22 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Reads a whole regular file into *out (NUL-terminated; *out_len excludes the NUL).
- * Errors: RC_NOINPUT for a missing/unreadable path or a directory, RC_IOERR for read
- * failures. */
+ * Errors: RC_NOINPUT for a missing/unreadable path or anything but a regular file (a
+ * directory, FIFO, device or socket is refused without blocking and before reading),
+ * RC_IOERR for read failures. */
 int read_file(const char *path, char **out, size_t *out_len, struct rc_error *err);
+
+/* Reads the rest of an open regular file (path only names it in errors). */
+int read_fd(int fd, const char *path, char **out, size_t *out_len, struct rc_error *err);
 
 /* read_file() for a text file: a NUL byte is an error (RC_DATAERR, "is it a text file?"). */
 int read_text_file(const char *path, char **out, size_t *out_len, struct rc_error *err);
 
 /* Atomic output: open a temporary file beside `path`, write, then commit (fsync,
- * rename into place) or abort (unlink).  A failed or interrupted run never leaves a
+ * rename into place) or abort (unlink).  The temporary file is named
+ * .recast-PID-XXXXXX.BASE (PID the writer's, BASE the target's name, shortened to keep
+ * the whole within ATOMIC_NAME_MAX bytes) and locked (flock) while open, so a run can
+ * prove a leftover is recast's own and no longer being written (atomic_temp_is_stale).  A failed or interrupted run never leaves a
  * partial file at `path`.  "-" means stdout; an existing device or FIFO (/dev/null,
  * /dev/full) is written directly, never renamed over. */
 struct atomic_file {
@@ -83,6 +90,23 @@ int atomic_commit(struct atomic_file *af, struct rc_error *err);
 void atomic_abort(struct atomic_file *af);
 /* Convenience: write a whole buffer atomically. */
 int atomic_write(const char *path, const void *data, size_t len, struct rc_error *err);
+/* The same, always through a temporary file renamed over `path`, whatever is there now (a
+ * symlink or a device node at `path` is replaced, never written through): for files that
+ * must be recast's own regular files (cache entries). */
+int atomic_open_regular(struct atomic_file *af, const char *path, struct rc_error *err);
+int atomic_write_regular(const char *path, const void *data, size_t len, struct rc_error *err);
+
+#define ATOMIC_NAME_MAX 255 /* NAME_MAX of Linux file systems */
+
+/* 1 (and *pid) if `name` has the form of recast's temporary files, else 0. */
+int atomic_temp_pid(const char *name, long *pid);
+/* 1 if dir_fd/name is a leftover of a run that died: recast's naming, a regular file (not
+ * followed through a symlink) owned by this user, its writer's pid no longer running and
+ * nobody holding its lock. */
+int atomic_temp_is_stale(int dir_fd, const char *name);
+/* Removes the stale temporary files directly in dir (see above); returns how many, adds
+ * their size to *bytes (may be NULL).  A missing dir has none. */
+long long atomic_remove_stale(const char *dir, long long *bytes);
 
 /* Temporary files not yet committed are registered so a signal handler can remove them. */
 void atomic_cleanup_all(void);

@@ -30,13 +30,16 @@ static int cmd_cache(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("cache", "unexpected argument '%s'", argv[optind]);
-    char *d = dir ? xstrdup(dir) : cache_default_dir();
-    long long bytes, entries, removed;
+    int fallback = 0;
+    char *d = dir ? xstrdup(dir) : cache_default_dir(&fallback);
+    long long bytes, entries, removed, removed_temp;
     struct rc_error err = {0};
-    int rc = cache_stat(d, prune, days, &bytes, &entries, &removed, &err);
+    int rc = fallback ? cache_check_private(d, 0, &err) : 0;
+    if (rc == 0) rc = cache_stat(d, prune, days, &bytes, &entries, &removed, &removed_temp, &err);
     if (rc == 0) {
         printf("%s: %lld entries, %.1f MB\n", d, entries, bytes / 1e6);
         if (prune) printf("removed %lld entries not used for %d days\n", removed, days);
+        if (removed_temp) printf("removed %lld temporary file(s) left by runs that died\n", removed_temp);
     }
     free(d);
     return rc ? cli_report(&err) : RC_OK;
@@ -51,7 +54,9 @@ const struct command cli_cmd_cache = {
      "settings, recast and espeak-ng versions), so a re-render only redoes what changed.\n"
      "\n"
      "Options:\n"
-     "  --cache DIR        the cache (default: $XDG_CACHE_HOME/recast or ~/.cache/recast)\n"
+     "  --cache DIR        the cache (default: $XDG_CACHE_HOME/recast or ~/.cache/recast;\n"
+     "                     with neither HOME nor XDG_CACHE_HOME: ${TMPDIR:-/tmp}/recast-cache-UID,\n"
+     "                     used only while it is this user's own directory with mode 0700)\n"
      "  --prune            remove entries not used for --older-than DAYS (default 30)\n"
      "  --clear            remove every entry\n"
      "Only the cache's own entries are removed: its directory carries a CACHEDIR.TAG\n"

@@ -7,6 +7,7 @@
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,15 +70,37 @@ void cache_sha256_hex(const void *data, size_t len, char hex[CACHE_KEY_HEX])
     to_hex(digest, hex);
 }
 
-char *cache_default_dir(void)
+char *cache_default_dir(int *fallback)
 {
     struct strbuf sb;
     sb_init(&sb);
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *tmp = getenv("TMPDIR");
+    if (fallback) *fallback = 0;
     if (xdg && *xdg == '/') sb_printf(&sb, "%s/recast", xdg);
     else if (home && *home) sb_printf(&sb, "%s/.cache/recast", home);
-    else sb_adds(&sb, "/tmp/recast-cache");
+    else {
+        sb_printf(&sb, "%s/recast-cache-%ld", tmp && *tmp == '/' ? tmp : "/tmp", (long)geteuid());
+        if (fallback) *fallback = 1;
+    }
     return sb_detach(&sb);
+}
+
+int cache_check_private(const char *dir, int create, struct rc_error *err)
+{
+    if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return rc_fail(err, RC_CANTCREAT, "%s: cannot create the turn cache: %s", dir, strerror(errno));
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        if (errno == ENOENT && !create) return 0;
+        return rc_fail(err, RC_NOINPUT, "%s: %s", dir, strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+        return rc_fail(err, RC_NOINPUT,
+                       "%s: not this user's private cache (%s, owner uid %ld, mode %04o; it must be a directory of "
+                       "uid %ld with mode 0700); set HOME or XDG_CACHE_HOME, or give --cache DIR",
+                       dir, S_ISLNK(st.st_mode) ? "a symlink" : S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
+                       (long)st.st_uid, (unsigned)(st.st_mode & 07777), (long)geteuid());
+    return 0;
 }
 
 /* ---- what is provably the cache's own ---- */
@@ -112,9 +135,13 @@ static int is_entry_name(const char *bucket, const char *name)
     return 0;
 }
 
-/* A temporary file of an entry being written: .KEY.EXT.tmp-XXXXXX (mkstemp letters). */
-static int is_temp_name(const char *bucket, const char *name)
+/* A temporary file of an entry being written: .recast-PID-XXXXXX.KEY.EXT (see
+ * atomic_open), or .KEY.EXT.tmp-XXXXXX as recast wrote them before (legacy = 1). */
+static int is_temp_name_kind(const char *bucket, const char *name, int *legacy)
 {
+    long pid;
+    *legacy = 0;
+    if (atomic_temp_pid(name, &pid)) return is_entry_name(bucket, strchr(name + 8, '.') + 1);
     size_t n = strlen(name);
     if (n < 1 + 66 + 11 || name[0] != '.' || strncmp(name + n - 11, ".tmp-", 5) != 0) return 0;
     char *entry = xstrndup(name + 1, n - 12);
@@ -122,13 +149,23 @@ static int is_temp_name(const char *bucket, const char *name)
     free(entry);
     for (size_t i = n - 6; i < n && ok; i++)
         ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9');
+    *legacy = ok;
     return ok;
 }
 
-/* The temporary file of the tag being written (.CACHEDIR.TAG.tmp-XXXXXX). */
+static int is_temp_name(const char *bucket, const char *name)
+{
+    int legacy;
+    return is_temp_name_kind(bucket, name, &legacy);
+}
+
+/* The temporary file of the tag being written (.recast-PID-XXXXXX.CACHEDIR.TAG, or
+ * .CACHEDIR.TAG.tmp-XXXXXX from an older recast). */
 static int is_tag_temp_name(const char *name)
 {
     static const char head[] = "." TAG_NAME ".tmp-";
+    long pid;
+    if (atomic_temp_pid(name, &pid)) return strcmp(strchr(name + 8, '.') + 1, TAG_NAME) == 0;
     return strncmp(name, head, sizeof head - 1) == 0 && strlen(name) == sizeof head - 1 + 6;
 }
 
@@ -195,6 +232,36 @@ static int only_cache_names(int dir_fd, char **stranger)
     return *stranger == NULL;
 }
 
+/* Removes the stale temporary files (see atomic_temp_is_stale) of every bucket. */
+static void remove_stale_temps(int dir_fd, long long *n)
+{
+    int fd = dup(dir_fd);
+    DIR *top = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!top) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    rewinddir(top);
+    struct dirent *de;
+    while ((de = readdir(top))) {
+        if (!is_bucket_name(de->d_name)) continue;
+        int bfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *b = bfd >= 0 ? fdopendir(bfd) : NULL;
+        if (!b) {
+            if (bfd >= 0) close(bfd);
+            continue;
+        }
+        struct dirent *fe;
+        int legacy;
+        while ((fe = readdir(b)))
+            if (is_temp_name_kind(de->d_name, fe->d_name, &legacy) && !legacy && atomic_temp_is_stale(bfd, fe->d_name) &&
+                unlinkat(bfd, fe->d_name, 0) == 0 && n)
+                (*n)++;
+        closedir(b);
+    }
+    closedir(top);
+}
+
 /* Opens DIR as a cache: 0 (fd in *dir_fd) if it has recast's tag, or has none but holds
  * only cache names (a cache of an older recast, or an empty directory: *untagged = 1);
  * -1 with err (RC_NOINPUT) otherwise, naming what is not the cache's own. */
@@ -245,7 +312,15 @@ int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *
         c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return 0;
     }
-    c->dir = dir ? xstrdup(dir) : cache_default_dir();
+    int fallback = 0;
+    c->dir = dir ? xstrdup(dir) : cache_default_dir(&fallback);
+    if (fallback && cache_check_private(c->dir, 1, err) != 0) {
+        /* a shared place someone else may control: no cache rather than trusting it */
+        fprintf(stderr, "recast: warning: %s; rendering without a cache\n", err->msg);
+        memset(err, 0, sizeof *err);
+        free(c->dir);
+        return cache_open(c, NULL, 1, err);
+    }
     int untagged = 0;
     if (make_dirs(c->dir, err) != 0 || open_cache_dir(c->dir, &c->dir_fd, &untagged, err) != 0) {
         char why[900];
@@ -256,6 +331,9 @@ int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *
         c->dir = NULL;
         return -1;
     }
+    /* shared: any number of renders; `cache --prune` waits for them (LOCK_EX) */
+    flock(c->dir_fd, LOCK_SH);
+    remove_stale_temps(c->dir_fd, NULL);
     if (untagged) {
         struct strbuf tag;
         sb_init(&tag);
@@ -308,24 +386,41 @@ static char *entry_path(const struct cache *c, const char *key, const char *ext)
     return sb_detach(&sb);
 }
 
+/* Opens bucket KK of key (never through a symlink); -1 if it is not there. */
+static int open_bucket(const struct cache *c, const char *key)
+{
+    char bucket[3] = {key[0], key[1], '\0'};
+    return openat(c->dir_fd, bucket, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int cache_get(const struct cache *c, const char *key, const char *ext, char **data, size_t *len,
               struct rc_error *err)
 {
-    char *path = entry_path(c, key, ext);
-    if (access(path, F_OK) != 0) {
-        free(path);
+    int bfd = open_bucket(c, key);
+    if (bfd < 0) return 1;
+    char name[CACHE_KEY_HEX + 32];
+    snprintf(name, sizeof name, "%s.%s", key, ext);
+    /* an entry is a regular file: a FIFO would hang, a symlink to /dev/zero never ends,
+     * one to /dev/null reads empty forever; such a thing at an entry's name is removed
+     * (the name, not what it points to) and the entry counts as missing */
+    int fd = openat(bfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = fd < 0 ? errno : 0;
+        if (fd >= 0) close(fd);
+        if (e != ENOENT) unlinkat(bfd, name, 0);
+        close(bfd);
         return 1;
     }
+    char *path = entry_path(c, key, ext);
     struct rc_error e2 = {0};
-    int rc = read_file(path, data, len, &e2);
-    if (rc != 0) {
-        rc_fail(err, RC_IOERR, "%s", e2.msg);
-        free(path);
-        return -1;
-    }
-    utimensat(AT_FDCWD, path, NULL, 0); /* mark as used, for pruning */
+    int rc = read_fd(fd, path, data, len, &e2);
+    if (rc == 0) futimens(fd, NULL); /* mark as used, for pruning */
+    close(fd);
+    close(bfd);
+    if (rc != 0) rc_fail(err, RC_IOERR, "%s", e2.msg);
     free(path);
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 int cache_put(const struct cache *c, const char *key, const char *ext, const void *data, size_t len,
@@ -335,25 +430,32 @@ int cache_put(const struct cache *c, const char *key, const char *ext, const voi
     sb_init(&sub);
     sb_printf(&sub, "%s/%.2s", c->dir, key);
     int rc = make_dirs(sb_cstr(&sub), err);
+    struct stat st;
+    char bucket[3] = {key[0], key[1], '\0'};
+    if (rc == 0 && (fstatat(c->dir_fd, bucket, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)))
+        rc = rc_fail(err, RC_CANTCREAT, "%s: not a directory of the cache (a symlink?); remove it", sb_cstr(&sub));
     sb_free(&sub);
     if (rc != 0) return -1;
     char *path = entry_path(c, key, ext);
-    rc = atomic_write(path, data, len, err);
+    rc = atomic_write_regular(path, data, len, err);
     free(path);
     return rc;
 }
 
 void cache_remove(const struct cache *c, const char *key, const char *ext)
 {
-    char *path = entry_path(c, key, ext);
-    unlink(path);
-    free(path);
+    int bfd = open_bucket(c, key);
+    if (bfd < 0) return;
+    char name[CACHE_KEY_HEX + 32];
+    snprintf(name, sizeof name, "%s.%s", key, ext);
+    unlinkat(bfd, name, 0);
+    close(bfd);
 }
 
 /* Counts (and, if prune, removes) the entries of one bucket.  Only regular files with
  * the cache's own naming are touched; nothing is followed through a symlink. */
 static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_age_s, time_t now, long long *bytes,
-                        long long *entries, long long *removed)
+                        long long *entries, long long *removed, long long *removed_temp)
 {
     int bfd = openat(dir_fd, bucket, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     DIR *d = bfd >= 0 ? fdopendir(bfd) : NULL;
@@ -363,6 +465,17 @@ static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_ag
     }
     struct dirent *fe;
     while ((fe = readdir(d))) {
+        int legacy;
+        if (prune && is_temp_name_kind(bucket, fe->d_name, &legacy)) {
+            /* a leftover of a run that died (under the exclusive lock, no render of this
+             * recast is writing; one of an older recast is given an hour) */
+            struct stat st;
+            if (fstatat(bfd, fe->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+                (legacy ? difftime(now, st.st_mtime) > 3600 : atomic_temp_is_stale(bfd, fe->d_name)) &&
+                unlinkat(bfd, fe->d_name, 0) == 0)
+                (*removed_temp)++;
+            continue;
+        }
         if (!is_entry_name(bucket, fe->d_name)) continue;
         struct stat st;
         if (fstatat(bfd, fe->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -377,9 +490,9 @@ static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_ag
 }
 
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
-               long long *removed, struct rc_error *err)
+               long long *removed, long long *removed_temp, struct rc_error *err)
 {
-    *bytes = *entries = *removed = 0;
+    *bytes = *entries = *removed = *removed_temp = 0;
     struct stat st;
     if (stat(dir, &st) != 0 && errno == ENOENT) return 0; /* no cache yet */
     int dir_fd, untagged;
@@ -391,11 +504,17 @@ int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes
         close(dir_fd);
         return rc_fail(err, RC_NOINPUT, "%s: cannot read the cache directory: %s", dir, strerror(errno));
     }
+    if (prune && flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
+        /* a render is using the cache: its entries and temporary files are in use */
+        fprintf(stderr, "recast: %s: in use by a render; waiting for it to finish (Ctrl-C gives up)\n", dir);
+        flock(dir_fd, LOCK_EX);
+    }
     time_t now = time(NULL);
     struct dirent *de;
     while ((de = readdir(top)))
         if (is_bucket_name(de->d_name))
-            scan_bucket(dir_fd, de->d_name, prune, older_than_days * 86400.0, now, bytes, entries, removed);
+            scan_bucket(dir_fd, de->d_name, prune, older_than_days * 86400.0, now, bytes, entries, removed,
+                        removed_temp);
     closedir(top);
     close(dir_fd);
     return 0;

@@ -4,7 +4,7 @@
  * Writes are atomic (temporary file + rename), so a reader sees a whole entry or none;
  * readers still verify what they read (packet runs carry Ogg CRCs, info records are
  * parsed and checked) and treat a bad entry as missing.
- * Default directory: $XDG_CACHE_HOME/recast, else ~/.cache/recast.  With no_cache, a
+ * Default directory: see cache_default_dir().  With no_cache, a
  * temporary directory is used and removed by cache_close().
  *
  * What is the cache's own: DIR holds a CACHEDIR.TAG that recast wrote (cache_open writes
@@ -54,11 +54,20 @@ void cache_remove(const struct cache *c, const char *key, const char *ext);
 
 /* Size and count of the entries; removes entries not used for `older_than_days` days if
  * prune (older_than_days 0: all).  A missing DIR has no entries; a DIR that is not a
- * recast cache is an error (RC_NOINPUT) and nothing is removed. */
+ * recast cache is an error (RC_NOINPUT) and nothing is removed.  Pruning also removes the
+ * temporary files of writers that died (*removed_temp).  In-flight work is left alone: a
+ * render holds a shared lock on DIR from cache_open() to cache_close(), and pruning takes
+ * it exclusively, waiting (with a message on stderr) for running renders to finish. */
 int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes, long long *entries,
-               long long *removed, struct rc_error *err);
+               long long *removed, long long *removed_temp, struct rc_error *err);
 
-/* The default directory (owned by caller). */
-char *cache_default_dir(void);
+/* The default directory (owned by caller): $XDG_CACHE_HOME/recast, ~/.cache/recast, or
+ * with neither variable set ${TMPDIR:-/tmp}/recast-cache-UID (*fallback = 1; may be NULL).
+ * cache_open() creates that one 0700 and uses it only if it is a directory (not a
+ * symlink) of this user with mode 0700; otherwise it warns and renders without a cache. */
+char *cache_default_dir(int *fallback);
+/* The checks above: 0, or -1 with err (RC_NOINPUT; RC_CANTCREAT if create fails).  A
+ * missing dir passes when create is 0. */
+int cache_check_private(const char *dir, int create, struct rc_error *err);
 
 #endif

@@ -69,3 +69,60 @@ grep -q "removed $n_entries entries" "$TMP/out" && [ "$left" = 0 ] && pass "cach
     || fail "cache hostile: clear own entries" "$left left: $(cat "$TMP/out")"
 [ -p "$C/ab/ab${K#??}.info.json" ] && [ -L "$C/ef/ef${K#??}.run" ] && [ -f "$D/important.txt" ] \
     && pass "cache hostile: entry-shaped FIFO and symlinks are neither followed nor removed" || fail "cache hostile: special files" "changed"
+
+# 3. with neither HOME nor XDG_CACHE_HOME the cache is ${TMPDIR:-/tmp}/recast-cache-UID,
+#    created 0700 and used only while it is this user's own private directory
+T=$TMP/t; mkdir -p "$T" "$TMP/p"
+uid=$(id -u); FB=$T/recast-cache-$uid
+nohome() { env -u HOME -u XDG_CACHE_HOME TMPDIR="$T" "$@"; }
+nohome "$RECAST" render "$FIX" -o "$TMP/p/pod.opus" -q 2>"$TMP/err"; rc=$?
+[ $rc = 0 ] && [ "$(stat -c '%a %u' "$FB" 2>/dev/null)" = "700 $uid" ] && [ -n "$(find "$FB" -name '*.run' 2>/dev/null)" ] \
+    && pass "cache private: the fallback cache is created 0700 for this user and used" \
+    || fail "cache private: fallback" "exit $rc; $(stat -c '%a %u' "$FB" 2>&1): $(cat "$TMP/err")"
+rm -rf "$FB"
+V=$TMP/victim; plant "$V"; vbefore=$(snapshot "$V")
+ln -s "$V" "$FB"                              # planted by someone else: a symlink
+nohome "$RECAST" render "$FIX" -o "$TMP/p/pod.opus" -q 2>"$TMP/err"; rc=$?
+[ $rc = 0 ] && grep -q "not this user's private cache (a symlink" "$TMP/err" && grep -q "without a cache" "$TMP/err" \
+    && pass "cache private: a planted symlink is not used (warning, render without a cache)" \
+    || fail "cache private: symlink render" "exit $rc: $(cat "$TMP/err")"
+nohome "$RECAST" cache --clear >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc = 66 ] && [ "$vbefore" = "$(snapshot "$V")" ] && pass "cache private: --clear refuses a planted symlink (66), its target untouched" \
+    || fail "cache private: symlink clear" "exit $rc: $(cat "$TMP/err")"
+rm -f "$FB"; mkdir -m 0777 "$FB"; chmod 0777 "$FB"
+if [ "$uid" = 0 ]; then chown 65534 "$FB"; fi   # as root: a directory another user created
+nohome "$RECAST" render "$FIX" -o "$TMP/p/pod.opus" -q 2>"$TMP/err"; rc=$?
+[ $rc = 0 ] && grep -q "not this user's private cache" "$TMP/err" && [ -z "$(ls -A "$FB")" ] \
+    && pass "cache private: a directory someone else could write is not written into" \
+    || fail "cache private: shared dir" "exit $rc: $(ls -A "$FB") $(cat "$TMP/err")"
+
+# 4. pruning during a render leaves the render's work alone: the render succeeds
+C3=$TMP/c3; mkdir -p "$TMP/r3"
+for n in 1 2; do sed "s/。/,第${n}遍。/g" "$FIX"; done >"$TMP/long.txt"
+failed=0
+for k in 1 2 3; do
+    "$RECAST" render "$TMP/long.txt" -o "$TMP/r3/pod.opus" --cache "$C3" -j 1 -q 2>"$TMP/rerr" &
+    pid=$!
+    while kill -0 $pid 2>/dev/null; do
+        "$RECAST" cache --cache "$C3" --clear >/dev/null 2>>"$TMP/perr"
+        "$RECAST" cache --cache "$C3" --prune --older-than 0 >/dev/null 2>>"$TMP/perr"
+    done
+    wait $pid; rc=$?
+    [ $rc = 0 ] || { failed=$((failed + 1)); echo "     render $k: exit $rc: $(head -c 200 "$TMP/rerr" 2>/dev/null)"; }
+done
+[ $failed = 0 ] && pass "cache inflight: 3 renders with --clear/--prune running beside them all succeed" \
+    || fail "cache inflight" "$failed of 3 renders failed"
+grep -q "in use by a render; waiting" "$TMP/perr" && pass "cache inflight: prune says it waits for the render" \
+    || fail "cache inflight: waiting message" "$(head -c 300 "$TMP/perr")"
+
+# 5. leftovers of a writer that died are removed by --prune; those of a live one are not
+B=$C3/ab; mkdir -p "$B"
+sh -c 'exit 0' & dead=$!; wait $dead
+echo stale >"$B/.recast-$dead-AbC123.ab${K#??}.run"
+echo live >"$B/.recast-$$-XyZ789.ab${K#??}.run"            # this shell is alive
+echo other >"$B/.recast-$dead-AbC123.notes.txt"            # recast's form, not an entry name
+"$RECAST" cache --cache "$C3" --prune >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc = 0 ] && [ ! -e "$B/.recast-$dead-AbC123.ab${K#??}.run" ] && [ -e "$B/.recast-$$-XyZ789.ab${K#??}.run" ] \
+    && [ -e "$B/.recast-$dead-AbC123.notes.txt" ] && grep -q "removed 1 temporary file" "$TMP/out" \
+    && pass "cache: --prune removes a dead writer's temporary entry only" \
+    || fail "cache: stale temporary entries" "exit $rc: $(ls -A "$B") $(cat "$TMP/out" "$TMP/err")"
