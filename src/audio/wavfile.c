@@ -16,7 +16,8 @@ int wav_write(const char *path, const int16_t *pcm, size_t n, int rate, struct r
     fflush(af.fp);
     SNDFILE *sf = sf_open_fd(fileno(af.fp), SFM_WRITE, &info, 0);
     if (!sf) {
-        rc_fail(err, RC_CANTCREAT, "%s: cannot write WAV: %s", path, sf_strerror(NULL));
+        /* the file is open already: what fails here is writing the header */
+        rc_fail(err, RC_IOERR, "%s: write error: %s", path, sf_strerror(NULL));
         atomic_abort(&af);
         return -1;
     }

@@ -2,6 +2,9 @@
  * (cmd_NAME.c: options table, help text, run function); what they share is in common.c. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/common.h"
@@ -51,7 +54,36 @@ static int cmd_help(int argc, char **argv)
 
 const struct command cli_cmd_help = {"help", "show help for a command", "Usage: recast help [COMMAND]\n", cmd_help};
 
+/* Every command's last word: what it printed must have reached stdout (a full disk, a
+ * closed or broken pipe are I/O errors, exit 74, not success). */
+static int finish_stdout(int rc)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    /* closing a descriptor that was never open (stdout closed, nothing written) is fine */
+    if (fclose(stdout) != 0 && errno != EBADF && !bad) bad = 1, e = errno;
+    if (bad && rc == RC_OK) {
+        fprintf(stderr, "recast: stdout: write error: %s\n", strerror(e));
+        return RC_IOERR;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+    /* A write past the file size limit (ulimit -f) fails with EFBIG and is reported,
+     * instead of killing the process.  It also keeps libespeak-ng 1.51 alive under a
+     * limit below 64 MiB: its initialisation opens an audio device whatever the output
+     * mode (fixed upstream in 1.52, commit cd0dd09), and PulseAudio's client sizes a
+     * 64 MiB memfd pool with ftruncate; ignored, that fails and espeak goes on without
+     * audio output, which recast never uses. */
+    signal(SIGXFSZ, SIG_IGN);
+    return finish_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         print_main_help(stderr);
