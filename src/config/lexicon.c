@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 const char *lang_code(enum lang l) { return l == LANG_EN ? "en" : "cmn"; }
 
 static char *trim(char *s)
@@ -55,6 +57,11 @@ static int parse_line(struct lexicon *lex, const char *path, int line, char *s, 
     char *word = trim(s), *repl = trim(eq + 3);
     if (!*word) return rc_fail(err, RC_DATAERR, "%s:%d: empty word", path, line);
     if (!*repl) return rc_fail(err, RC_DATAERR, "%s:%d: empty replacement for \"%s\"", path, line, word);
+    /* a pronunciation, not a paragraph: keeps a turn's text, and so a worker's memory,
+     * bounded by the length of the turn's part */
+    if (strlen(repl) > LEXICON_MAX_REPLACEMENT)
+        return rc_fail(err, RC_DATAERR, "%s:%d: the replacement for \"%s\" is %zu bytes; at most %d (write the word's "
+                       "pronunciation, not a text)", path, line, word, strlen(repl), LEXICON_MAX_REPLACEMENT);
     if (!balanced_brackets(repl))
         return rc_fail(err, RC_DATAERR, "%s:%d: unbalanced [[ ]] in the replacement for \"%s\"", path, line, word);
     if (lang == LANG_EN && strchr(word, ' '))
@@ -75,6 +82,10 @@ int lexicon_load(const char *path, struct lexicon *lex, struct rc_error *err)
     char *text;
     size_t len;
     if (read_text_file(path, &text, &len, err) != 0) return -1;
+    if (utf8_check(path, text, len, err) != 0) {
+        free(text);
+        return -1;
+    }
     lex->path = xstrdup(path);
     int line = 0, rc = 0;
     for (char *ln = text, *next; ln && rc == 0; ln = next) {

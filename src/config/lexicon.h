@@ -5,8 +5,9 @@
  *                cmn  WORD is a string replaced wherever it occurs in a Mandarin run.
  *   REPLACEMENT  text in that language, or espeak phonemes of that language's voice in
  *                [[...]] (Kirshenbaum mnemonics, as `recast plan` shows them).
- * Errors (RC_DATAERR) name file:line: an unknown LANG, a missing " = ", an empty WORD or
- * REPLACEMENT, unbalanced [[ ]], a WORD given twice. */
+ * Errors (RC_DATAERR) name file:line: invalid UTF-8, an unknown LANG, a missing " = ", an
+ * empty WORD or REPLACEMENT, one longer than LEXICON_MAX_REPLACEMENT bytes, unbalanced
+ * [[ ]], a WORD given twice. */
 #ifndef RECAST_LEXICON_H
 #define RECAST_LEXICON_H
 
@@ -15,6 +16,10 @@
 #include "base/util.h"
 
 enum lang { LANG_CMN, LANG_EN };
+
+/* The longest REPLACEMENT, in bytes: a respelling or phonemes of one word.  A text-long
+ * expansion would make one part of a turn (and its worker's memory) unbounded. */
+#define LEXICON_MAX_REPLACEMENT 200
 
 struct lexicon_entry {
     enum lang lang;

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 /* One "key = value" line; callbacks get trimmed key and value. */
 typedef int (*conf_entry_fn)(void *ctx, const char *path, int line, const char *key,
                              const char *value, struct rc_error *err);
@@ -28,6 +30,10 @@ static int conf_read(const char *path, conf_entry_fn fn, void *ctx, struct rc_er
     char *text;
     size_t len;
     if (read_text_file(path, &text, &len, err) != 0) return -1;
+    if (utf8_check(path, text, len, err) != 0) {
+        free(text);
+        return -1;
+    }
     int line = 0, rc = 0;
     char *save = NULL;
     for (char *ln = text; ln && rc == 0; ln = save) {

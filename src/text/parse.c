@@ -435,10 +435,12 @@ int doc_parse(const char *path, const char *text, size_t len, const struct voice
     /* Pass 1: lines. */
     int n_lines = 0, cap = 0;
     struct src_line *lines = NULL;
+    /* a line ends at LF, CRLF or a lone CR (old Mac files, stray CRs pasted from a page) */
     for (size_t i = 0; i <= len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - text) : len;
-        if (!nl && i == len && n_lines > 0) break; /* no empty last line after a final '\n' */
+        size_t e = i;
+        while (e < len && text[e] != '\n' && text[e] != '\r') e++;
+        const char *nl = e < len ? text + e : NULL;
+        if (!nl && i == len && n_lines > 0) break; /* no empty last line after a final break */
         if (n_lines == cap) {
             cap = cap ? cap * 2 : 256;
             lines = xrealloc(lines, sizeof *lines * (size_t)cap);
@@ -446,7 +448,7 @@ int doc_parse(const char *path, const char *text, size_t len, const struct voice
         struct src_line *ln = &lines[n_lines++];
         memset(ln, 0, sizeof *ln);
         ln->norm = normalise_line(text + i, e - i, &ln->norm_len);
-        i = e + 1;
+        i = e + 1 + (nl && *nl == '\r' && e + 1 < len && text[e + 1] == '\n');
         if (!nl) break;
     }
 
