@@ -207,12 +207,17 @@ static int inside_token(const char *s, size_t len, size_t i, uint32_t cp)
     return 0;
 }
 
+static int is_content(uint32_t cp)
+{
+    return !utf8_is_space(cp) && boundary_kind(cp) == END_NONE && cp != 0x2013 && cp != 0x2014;
+}
+
 static int has_content(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         int n;
         uint32_t cp = cp_at(s, len, i, &n);
-        if (!utf8_is_space(cp) && boundary_kind(cp) == END_NONE && cp != 0x2013 && cp != 0x2014) return 1;
+        if (is_content(cp)) return 1;
         i += (size_t)n;
     }
     return 0;
@@ -331,11 +336,14 @@ void fe_plan_turn(const char *text, const struct lexicon *lex, struct fe_plan *p
     memset(plan, 0, sizeof *plan);
     size_t len = strlen(text), start = 0;
     int sentence_start = 1;
+    int content = 0; /* has_content(text + start, i - start), kept as i moves: linear in a
+                      * run of punctuation with nothing to say, not quadratic */
     for (size_t i = 0; i < len;) {
         int n;
         uint32_t cp = cp_at(text, len, i, &n);
         enum clause_end kind = boundary_kind(cp);
-        if (kind == END_NONE || inside_token(text, len, i, cp) || !has_content(text + start, i - start)) {
+        if (kind == END_NONE || inside_token(text, len, i, cp) || !content) {
+            content |= is_content(cp);
             i += (size_t)n;
             continue;
         }
@@ -356,6 +364,7 @@ void fe_plan_turn(const char *text, const struct lexicon *lex, struct fe_plan *p
         add_clause(plan, text + start, j - start, kind, sentence_start, last_punct, lex);
         sentence_start = kind >= END_SENTENCE;
         start = i = j;
+        content = 0;
     }
     if (has_content(text + start, len - start))
         add_clause(plan, text + start, len - start, END_PARAGRAPH, sentence_start, 0, lex);

@@ -1,10 +1,13 @@
 /* synth.c: see synth.h. */
 #include "speech/synth.h"
 
+#include <errno.h>
 #include <espeak-ng/speak_lib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Pauses in milliseconds at espeak's normal rate (175 wpm), scaled by 175 / rate. */
 #define GAP_SWITCH_MS 50      /* between Mandarin and English inside a clause */
@@ -81,9 +84,20 @@ static int select_voice(const struct voice_profile *p, enum lang lang, struct rc
     synth_voice_spec(p, lang, &spec);
     int rc = 0;
     if (strcmp(current_voice, sb_cstr(&spec)) != 0) {
+        errno = 0;
         if (espeak_SetVoiceByName(sb_cstr(&spec)) != EE_OK) {
-            rc = rc_fail(err, RC_UNAVAILABLE, "%s: espeak-ng has no voice \"%s\" (see espeak-ng --voices)", p->path,
-                         sb_cstr(&spec));
+            /* espeak says only "not found": tell a voice that is missing from voice files
+             * that could not be opened (the limit on open files reached: errno is left
+             * by its failed fopen) */
+            int e = errno;
+            struct rlimit rl;
+            if ((e == EMFILE || e == ENFILE) && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+                rc = rc_fail(err, RC_IOERR, "%s: cannot open espeak-ng's voice data for \"%s\": %s (the limit is %lld "
+                             "open files; raise it with ulimit -n)", p->path, sb_cstr(&spec), strerror(e),
+                             (long long)rl.rlim_cur);
+            else
+                rc = rc_fail(err, RC_UNAVAILABLE, "%s: espeak-ng has no voice \"%s\" (see espeak-ng --voices)", p->path,
+                             sb_cstr(&spec));
             current_voice[0] = '\0';
         } else {
             snprintf(current_voice, sizeof current_voice, "%s", sb_cstr(&spec));
