@@ -14,7 +14,7 @@ static volatile sig_atomic_t interrupted_by;
 
 static void on_signal(int sig) { interrupted_by = sig; }
 
-/* Installs handler for SIGINT and SIGTERM. */
+/* Installs handler for SIGINT, SIGTERM and SIGHUP (the terminal went away). */
 static void handle_interrupts(void (*handler)(int))
 {
     struct sigaction sa;
@@ -23,6 +23,7 @@ static void handle_interrupts(void (*handler)(int))
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 void worker_install_signals(void)
@@ -35,6 +36,14 @@ void worker_restore_signals(void)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
+int worker_interrupt_status(void) { return interrupted_by ? 128 + interrupted_by : 0; }
+
+const char *worker_interrupt_name(void)
+{
+    return interrupted_by == SIGTERM ? "SIGTERM" : interrupted_by == SIGHUP ? "SIGHUP" : "SIGINT";
 }
 
 int worker_interrupted(void) { return interrupted_by; }
@@ -158,8 +167,7 @@ int pool_run(const int *jobs, int n_jobs, int max_parallel, pool_job_fn job, poo
     int n_retry = 0, next = 0, active = 0, rc = 0;
     while (rc == 0 && (next < n_jobs || n_retry || active)) {
         if (interrupted_by) {
-            rc = rc_fail(err, interrupted_by == SIGTERM ? 143 : RC_INTERRUPTED, "interrupted by %s",
-                         interrupted_by == SIGTERM ? "SIGTERM" : "SIGINT");
+            rc = rc_fail(err, worker_interrupt_status(), "interrupted by %s", worker_interrupt_name());
             break;
         }
         for (int i = 0; i < max_parallel && rc == 0 && (next < n_jobs || n_retry); i++) {

@@ -6,7 +6,7 @@
  * pipe a small result (the bulky output goes to the cache) and exits.  A child that
  * dies (killed, crashed) is retried once; a second death fails the run.
  *
- * Interruption: pool_run() returns RC_INTERRUPTED (130, or 143 for SIGTERM) as soon as
+ * Interruption: pool_run() returns 128 + the signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP) as soon as
  * worker_interrupted() is set by the signal handler the caller installs with
  * worker_install_signals(); running children are killed and reaped first. */
 #ifndef RECAST_WORKER_H
@@ -28,12 +28,15 @@ typedef int (*pool_done_fn)(void *ctx, int job, const char *result, size_t len, 
 int pool_run(const int *jobs, int n_jobs, int max_parallel, pool_job_fn job, pool_done_fn done, void *ctx,
              struct rc_error *err);
 
-/* SIGINT/SIGTERM set a flag (and remove registered temporary files at exit of the
+/* SIGINT/SIGTERM/SIGHUP set a flag (and remove registered temporary files at exit of the
  * run); the default action is restored by worker_restore_signals(). */
 void worker_install_signals(void);
 void worker_restore_signals(void);
 /* 0, or the signal number that interrupted the run. */
 int worker_interrupted(void);
+/* The exit status for it (128 + signal), 0 if none; its name ("SIGINT", ...). */
+int worker_interrupt_status(void);
+const char *worker_interrupt_name(void);
 
 /* Number of online CPUs (at least 1). */
 int worker_cpu_count(void);
