@@ -176,7 +176,7 @@ int read_text_file(const char *path, char **out, size_t *out_len, struct rc_erro
 
 /* Registry of uncommitted temporary files, for atomic_cleanup_all() from a signal
  * handler.  Fixed size, async-signal-safe removal (unlink only). */
-#define MAX_PENDING 256
+#define MAX_PENDING 8192 /* a staged output set: up to 1000 clips with their sidecars */
 static char *volatile pending[MAX_PENDING];
 
 static void pending_add(char *p)
@@ -288,6 +288,13 @@ static int open_impl(struct atomic_file *af, const char *path, int regular_only,
     return 0;
 }
 
+static atomic_stage_fn stage_hook;
+static void *stage_ctx;
+
+void atomic_set_stage(atomic_stage_fn fn, void *ctx) { stage_hook = fn, stage_ctx = ctx; }
+
+void atomic_forget(const char *tmp_path) { pending_remove(tmp_path); }
+
 int atomic_commit(struct atomic_file *af, struct rc_error *err)
 {
     if (!af->tmp_path) { /* stdout or a device */
@@ -307,6 +314,11 @@ int atomic_commit(struct atomic_file *af, struct rc_error *err)
     if (bad) {
         atomic_abort(af);
         return rc_fail(err, RC_IOERR, "%s: write error: %s", af->path ? af->path : "?", strerror(e));
+    }
+    if (stage_hook) { /* part of an output set: put in place together, later */
+        stage_hook(stage_ctx, af->tmp_path, af->path);
+        memset(af, 0, sizeof *af);
+        return 0;
     }
     if (rename(af->tmp_path, af->path) != 0) {
         e = errno;

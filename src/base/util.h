@@ -108,6 +108,14 @@ int atomic_temp_is_stale(int dir_fd, const char *name);
  * their size to *bytes (may be NULL).  A missing dir has none. */
 long long atomic_remove_stale(const char *dir, long long *bytes);
 
+/* Staging (see outset.h): with a hook set, atomic_commit() of a temporary file flushes,
+ * fsyncs and closes it, then hands both paths (ownership included) to the hook instead
+ * of renaming; the temporary file stays registered for atomic_cleanup_all() until
+ * atomic_forget().  NULL removes the hook. */
+typedef void (*atomic_stage_fn)(void *ctx, char *tmp_path, char *path);
+void atomic_set_stage(atomic_stage_fn fn, void *ctx);
+void atomic_forget(const char *tmp_path);
+
 /* Temporary files not yet committed are registered so a signal handler can remove them. */
 void atomic_cleanup_all(void);
 

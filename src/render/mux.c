@@ -93,8 +93,8 @@ static char *date_string(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
+    struct tm tm = {0}; /* render_run has checked SOURCE_DATE_EPOCH; never read it unset */
+    if (!gmtime_r(&t, &tm)) t = 0, gmtime_r(&t, &tm);
     char buf[32];
     strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return xstrdup(buf);

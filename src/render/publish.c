@@ -6,9 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/outset.h"
 #include "publish/sidecars.h"
 #include "render/mux.h"
 #include "render/programme.h"
+#include "render/worker.h"
 #include "speech/synth.h"
 
 /* ---- paths and names ---- */
@@ -200,7 +202,7 @@ int publish_plan(const struct render *r, struct output_set *set, struct rc_error
     }
     plan_links(r, set, podcast);
     struct stat st; /* no sidecars beside a device or FIFO (/dev/null) */
-    int to_device = stat(podcast, &st) == 0 && !S_ISREG(st.st_mode);
+    int to_device = strcmp(podcast, "-") == 0 || (stat(podcast, &st) == 0 && !S_ISREG(st.st_mode));
     struct output_file *f = add_file(set, podcast, r->sec_first, r->sec_last);
     f->sidecars = !to_device;
     f->page = !to_device && r->o->html;
@@ -222,11 +224,119 @@ static int publish_file(const struct render *r, const struct output_set *set, co
     return rc;
 }
 
+static int interrupted(struct rc_error *err)
+{
+    if (!worker_interrupted()) return 0;
+    return rc_fail(err, worker_interrupt_status(), "interrupted by %s while writing the outputs; the old ones are "
+                   "kept", worker_interrupt_name());
+}
+
+/* "a/b.opus" -> "a" ("." for a bare name); owned by caller */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return xstrdup(".");
+    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* The journal goes beside the podcast, or into the clips folder when the podcast is a
+ * device; its name follows the podcast's. */
+static void journal_place(const struct render_options *o, const char *podcast, int podcast_is_file, char **dir,
+                          const char **name)
+{
+    const char *base = strrchr(podcast, '/');
+    if (podcast_is_file || !o->clips_dir) *dir = dir_of(podcast), *name = base ? base + 1 : podcast;
+    else *dir = xstrdup(o->clips_dir), *name = "clips";
+}
+
 int publish_outputs(const struct render *r, const struct output_set *set, struct rc_error *err)
 {
-    for (int i = 0; i < set->n_files; i++)
-        if (publish_file(r, set, &set->files[i], err) != 0) return -1;
-    return 0;
+    const struct output_file *pod = output_set_podcast(set);
+    char *jdir;
+    const char *jname;
+    journal_place(r->o, pod->opus_path, pod->sidecars, &jdir, &jname);
+    struct outset *staged = outset_begin(jdir, jname, err);
+    free(jdir);
+    if (!staged) return -1;
+    int rc = 0;
+    for (int i = 0; i < set->n_files && rc == 0; i++) {
+        rc = interrupted(err);
+        if (rc == 0) rc = publish_file(r, set, &set->files[i], err);
+    }
+    if (rc == 0) rc = interrupted(err);
+    if (rc != 0) {
+        outset_abort(staged);
+        return -1;
+    }
+    return outset_commit(staged, err);
+}
+
+int publish_recover(const struct render_options *o, struct rc_error *err)
+{
+    char *podcast = NULL;
+    if (o->output) podcast = xstrdup(o->output);
+    else {
+        char *stem = path_stem(o->transcript);
+        struct strbuf sb;
+        sb_init(&sb);
+        sb_printf(&sb, "out/%s.opus", stem);
+        free(stem);
+        podcast = sb_detach(&sb);
+    }
+    int rc = 0;
+    if (strcmp(podcast, "-") != 0) {
+        char *dirs[2] = {dir_of(podcast), o->clips_dir ? xstrdup(o->clips_dir) : NULL};
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            if (!dirs[i] || (i == 1 && strcmp(dirs[0], dirs[1]) == 0)) continue;
+            long long finished = 0, removed = 0;
+            rc = outset_recover(dirs[i], &finished, &removed, err);
+            if (finished && !o->quiet)
+                fprintf(stderr, "recast: finished an interrupted output set: %lld files put in place in %s\n", finished,
+                        dirs[i]);
+        }
+        free(dirs[0]), free(dirs[1]);
+    }
+    free(podcast);
+    return rc;
+}
+
+/* Is path the same file as other (both existing)? */
+static int same_file(const char *path, const char *other)
+{
+    struct stat a, b;
+    return other && stat(path, &a) == 0 && stat(other, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int publish_check_options(const struct render_options *o, struct rc_error *err)
+{
+    if (!o->output) return 0;
+    if (strcmp(o->output, "-") == 0)
+        return o->html ? rc_fail(err, RC_USAGE, "-o - (stdout) has no listening page; give -o FILE.opus for --html") : 0;
+    struct stat st;
+    if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 0; /* a device: no sidecars */
+    static const char *const sidecar_ext[] = {"", ".transcript.json", ".manifest.json", ".chapters.json",
+                                              ".html", ".vtt", ".srt"}; /* the longest names first */
+    char *stem = strip_ext(o->output);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof sidecar_ext / sizeof *sidecar_ext && rc == 0; i++) {
+        struct strbuf name;
+        sb_init(&name);
+        if (i == 0) sb_adds(&name, o->output);
+        else sb_printf(&name, "%s%s", stem, sidecar_ext[i]);
+        const char *base = strrchr(sb_cstr(&name), '/');
+        base = base ? base + 1 : sb_cstr(&name);
+        if (strlen(base) > ATOMIC_NAME_MAX)
+            rc = rc_fail(err, RC_USAGE, "-o %s: its %s would be named with %zu bytes, more than a file name can hold "
+                         "(%d); shorten the name by %zu bytes", o->output, i == 0 ? "podcast" : sidecar_ext[i],
+                         strlen(base), ATOMIC_NAME_MAX, strlen(base) - ATOMIC_NAME_MAX);
+        else if (same_file(sb_cstr(&name), o->transcript) || same_file(sb_cstr(&name), o->lexicon_path))
+            rc = rc_fail(err, RC_USAGE, "-o %s: %s is an input of this render (%s); it would be overwritten; give "
+                         "another output name", o->output, sb_cstr(&name),
+                         same_file(sb_cstr(&name), o->transcript) ? "the transcript" : "the lexicon");
+        sb_free(&name);
+    }
+    free(stem);
+    return rc;
 }
 
 const struct output_file *output_set_podcast(const struct output_set *set)

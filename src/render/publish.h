@@ -5,10 +5,11 @@
  *
  * Two steps: publish_plan() decides every path, name and link (and creates the folders);
  * publish_outputs() writes the set.  Nothing else in render/ writes an output file, so
- * this is the one place that decides when the outputs appear.  Today each file is
- * written to a temporary file and renamed into place as soon as it is complete (the
- * clips first, then the podcast, then its sidecars and page, the manifest last of those).
- * See context.h. */
+ * this is the one place that decides when the outputs appear: all together, or none
+ * (base/outset.h).  Every file is written to a temporary file beside its target; only
+ * when all are written does one short step rename them into place, with a journal that
+ * lets the next run finish that step if a crash interrupts it.  A device or FIFO given
+ * as -o (or "-", stdout) is written directly and has no sidecars.  See context.h. */
 #ifndef RECAST_RENDER_PUBLISH_H
 #define RECAST_RENDER_PUBLISH_H
 
@@ -40,8 +41,20 @@ struct output_set {
 int publish_plan(const struct render *r, struct output_set *set, struct rc_error *err);
 
 /* Writes every file of the set (the programme is laid out, its packets are in the
- * cache).  Stops at the first error, which names the file. */
+ * cache), then puts them all in place.  On an error (which names the file) or an
+ * interruption (SIGINT/SIGTERM/SIGHUP: checked between files, exit 128 + signal) before
+ * that, every old output is left as it was and the temporary files are removed. */
 int publish_outputs(const struct render *r, const struct output_set *set, struct rc_error *err);
+
+/* Before anything else: finishes an output set of these options' outputs that a crash
+ * interrupted while it was being put in place, and removes stale temporary files of
+ * killed runs beside them (provably recast's: see outset.h).  Prints what it finished. */
+int publish_recover(const struct render_options *o, struct rc_error *err);
+
+/* Checks the planned names before any work: -o must not be the transcript or the
+ * lexicon (nor may a sidecar's name), "-" takes no --html, and every name of the set must
+ * fit in a file name (255 bytes).  RC_USAGE. */
+int publish_check_options(const struct render_options *o, struct rc_error *err);
 
 /* The podcast: the last file of a planned set. */
 const struct output_file *output_set_podcast(const struct output_set *set);

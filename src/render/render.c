@@ -2,6 +2,7 @@
  * (context.h lists them). */
 #include "render/render.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,25 @@ static int read_lexicon(struct render *r, struct rc_error *err)
     return rc;
 }
 
+/* SOURCE_DATE_EPOCH, when set: whole seconds from 0 to the end of year 9999 (the date
+ * written into the podcast), else a usage error (reproducible-builds.org: a malformed
+ * value must fail, not be guessed at). */
+static int check_source_date(struct rc_error *err)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(sde, &end, 10);
+    if (errno || *end || *sde < '0' || *sde > '9' || v < 0 || v > 253402300799LL)
+        return rc_fail(err, RC_USAGE, "SOURCE_DATE_EPOCH=%s: must be whole seconds since 1970 (0 to 253402300799); "
+                       "unset it or fix it", sde);
+    return 0;
+}
+
+/* Ogg chapter comments are numbered CHAPTER000 to CHAPTER999. */
+#define MAX_SECTIONS 1000
+
 /* Settings, voices, transcript, lexicon and the sections asked for, with the checks
  * that need no speech engine. */
 static int open_inputs(struct render *r, const struct render_options *o, struct rc_error *err)
@@ -77,12 +97,17 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
     r->o = o;
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->progress = o->quiet ? 0 : o->progress >= 0 ? o->progress : isatty(2);
-    if (open_encoder(r, err) != 0) return -1;
+    if (open_encoder(r, err) != 0 || check_source_date(err) != 0 || publish_check_options(o, err) != 0) return -1;
     char *voices_dir = o->voices_dir ? xstrdup(o->voices_dir) : voices_default_dir();
     int rc = voices_load(voices_dir, &r->vs, err);
     free(voices_dir);
     if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0)
         return -1;
+    if (r->doc.n_sections > MAX_SECTIONS)
+        return rc_fail(err, RC_DATAERR, "%s:%d: section %d (\"%.60s\"): a podcast has at most %d sections (Ogg chapters "
+                       "CHAPTER000 to CHAPTER999); split the transcript", o->transcript,
+                       r->doc.sections[MAX_SECTIONS].line, MAX_SECTIONS + 1, r->doc.sections[MAX_SECTIONS].title,
+                       MAX_SECTIONS);
     if (o->n_sections && !o->output) return rc_fail(err, RC_USAGE, "--section needs -o FILE.opus for the clip");
     if ((o->announce_sections || o->preface) && r->vs.narrator < 0)
         return rc_fail(err, RC_DATAERR, "%s: no narrator profile (role = narrator) for --announce-sections/--preface",
@@ -129,7 +154,17 @@ static int check_speech(struct render *r, struct rc_error *err)
 static int check_interrupted(struct rc_error *err)
 {
     if (!worker_interrupted()) return 0;
-    return rc_fail(err, worker_interrupted() == 15 ? 143 : RC_INTERRUPTED, "interrupted");
+    return rc_fail(err, worker_interrupt_status(), "interrupted by %s", worker_interrupt_name());
+}
+
+/* A transcript whose turns hold nothing to say (empty, or punctuation only) would give
+ * a podcast of silence. */
+static int check_something_to_say(const struct render *r, struct rc_error *err)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (r->jobs[i].kind != JOB_CALIBRATE && r->jobs[i].plan.n_segments > 0) return 0;
+    return rc_fail(err, RC_DATAERR, "%s: nothing to say: every turn is empty or punctuation only (%d turns, first on "
+                   "line %d)", r->o->transcript, r->doc.n_turns, r->doc.n_turns ? r->doc.turns[0].line : 0);
 }
 
 static void free_render(struct render *r)
@@ -150,6 +185,7 @@ static int run_pipeline(struct render *r, struct output_set *outputs, struct rc_
     if (check_speech(r, err) != 0) return -1;
     if (cache_open(&r->cache, r->o->cache_dir, r->o->no_cache, err) != 0) return -1;
     plan_jobs(r);
+    if (check_something_to_say(r, err) != 0) return -1;
     if (pass_calibrate(r, err) != 0) return -1;
     if (programme_gain(r, err) != 0) return -1;
     if (pass_render(r, err) != 0) return -1;
@@ -164,7 +200,9 @@ int render_run(const struct render_options *o, struct rc_error *err)
 {
     struct render r;
     struct output_set outputs = {0};
-    int rc = open_inputs(&r, o, err);
+    memset(&r, 0, sizeof r);
+    int rc = publish_recover(o, err);
+    if (rc == 0) rc = open_inputs(&r, o, err);
     if (rc == 0) {
         worker_install_signals();
         rc = run_pipeline(&r, &outputs, err);
