@@ -30,8 +30,9 @@ $T10 "$RECAST" list --voices "$TMP/v" "$FIX" >"$TMP/out" 2>"$TMP/err"; rc=$?
     || fail "special files: FIFO voice" "exit $rc: $(cat "$TMP/err")"
 mkdir -p "$TMP/r"
 "$RECAST" render "$FIX" -o "$TMP/r/ref.opus" --cache "$C" -q 2>"$TMP/err" || fail "special files: reference render" "$(cat "$TMP/err")"
-for kind in fifo zero null; do
-    entry=$(find "$C" -name '*.run' | sort | head -1)
+for spec in fifo:run zero:run null:info.json null:level.json fifo:info.json; do
+    kind=${spec%%:*} ext=${spec#*:}
+    entry=$(find "$C" -name "*.$ext" | sort | head -1)
     rm -f "$entry"
     case $kind in fifo) mkfifo "$entry" ;; zero) ln -s /dev/zero "$entry" ;; null) ln -s /dev/null "$entry" ;; esac
     ok=1
@@ -39,8 +40,8 @@ for kind in fifo zero null; do
         $T10 "$RECAST" render "$FIX" -o "$TMP/r/pod.opus" --cache "$C" -q 2>"$TMP/err"; rc=$?
         [ $rc = 0 ] && cmp -s "$TMP/r/ref.opus" "$TMP/r/pod.opus" || { ok=0; break; }
     done
-    [ $ok = 1 ] && [ -f "$entry" ] && [ ! -L "$entry" ] && pass "special files: a cache entry that is a $kind is rendered again (twice: exit 0, identical)" \
-        || fail "special files: cache entry $kind" "run $n exit $rc: $(head -c 300 "$TMP/err")"
+    [ $ok = 1 ] && [ -f "$entry" ] && [ ! -L "$entry" ] && pass "special files: a cache entry (.$ext) that is a $kind is rendered again (twice: exit 0, identical)" \
+        || fail "special files: cache entry .$ext $kind" "run $n exit $rc: $(head -c 300 "$TMP/err")"
 done
 [ -c /dev/null ] && [ -c /dev/zero ] && pass "special files: /dev/null and /dev/zero are still devices" || fail "special files: devices" "replaced!"
 
