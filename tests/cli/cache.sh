@@ -50,7 +50,7 @@ done
 kill -INT $pid; wait $pid; rc=$?
 [ $rc = 130 ] && pass "cache: SIGINT stops a render with exit 130" || fail "cache: SIGINT exit status" "$rc: $(cat "$TMP/ierr")"
 [ ! -e "$TMP/i/pod.opus" ] && pass "cache: an interrupted render writes no podcast" || fail "cache: interrupted output" "pod.opus exists"
-left=$(find "$TMP/icache" "$TMP/i" -name '.*tmp*' | wc -l)
+left=$(find "$TMP/icache" "$TMP/i" \( -name '.*tmp*' -o -name '.recast-*' \) | wc -l)
 [ "$left" = 0 ] && pass "cache: no temporary files after SIGINT" || fail "cache: temporary files after SIGINT" "$left"
 sleep 0.5
 kids=$(pgrep -f "render $SEED -o $TMP/i/pod.opus" | wc -l)

@@ -12,7 +12,7 @@ M=$O/pod.manifest.json
 for ext in opus vtt srt chapters.json transcript.json manifest.json; do
     [ -s "$O/pod.$ext" ] && pass "render: wrote pod.$ext" || fail "render: wrote pod.$ext" "missing"
 done
-left=$(find "$O" -name '.*tmp*' | wc -l)
+left=$(find "$O" \( -name '.*tmp*' -o -name '.recast-*' \) | wc -l)
 [ "$left" = 0 ] && pass "render: no temporary files left" || fail "render: no temporary files left" "$left"
 
 
