@@ -90,14 +90,15 @@ static inline char *path_of(const char *dir, const char *name)
     return p;
 }
 
-/* How many of recast's temporary files ("*.tmp-*") are in dir; -1 if it cannot be read. */
+/* How many of recast's temporary files (".recast-*", or "*.tmp-*" as they were named before)
+ * are in dir; -1 if it cannot be read. */
 static inline int count_temp_files(const char *dir)
 {
     DIR *d = opendir(dir);
     int n = 0;
     if (!d) return -1;
     for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".tmp-") != NULL;
+        n += strstr(e->d_name, ".tmp-") != NULL || strncmp(e->d_name, ".recast-", 8) == 0;
     closedir(d);
     return n;
 }

@@ -25,14 +25,6 @@ static char *p(const char *rel)
     return buf[k];
 }
 
-static char *slurp(const char *path)
-{
-    char *t;
-    size_t n;
-    struct rc_error e = {0};
-    return read_file(path, &t, &n, &e) == 0 ? t : NULL;
-}
-
 static int is(const char *rel, const char *want)
 {
     char *t = slurp(p(rel));

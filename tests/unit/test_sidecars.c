@@ -645,11 +645,12 @@ int main(void)
 
     TEST_CASE("late_open_failure_rolls_back")
     {
-        /* a 235-byte stem: STEM.vtt and STEM.srt (and their temporary names) fit in
-         * NAME_MAX, STEM.chapters.json's temporary name does not */
-        char base[236];
-        memset(base, 'a', 235), base[235] = '\0';
-        char *stem2 = path_of(dir, base), *vtt2 = malloc(strlen(stem2) + 5);
+        /* STEM.vtt and STEM.srt open, then STEM.chapters.json cannot (a directory has its
+         * name; a 235-byte stem used to do this through its too long temporary name, which
+         * atomic_open now shortens) */
+        char *stem2 = path_of(dir, "late"), *vtt2 = malloc(strlen(stem2) + 16);
+        sprintf(vtt2, "%s.chapters.json", stem2);
+        CHECK_INT(mkdir(vtt2, 0755), 0);
         sprintf(vtt2, "%s.vtt", stem2);
         FILE *fp = fopen(vtt2, "w");
         CHECK(fp != NULL);
@@ -661,6 +662,8 @@ int main(void)
         char *after = slurp(vtt2);
         CHECK_STR(after, "old\n");
         CHECK_INT(count_temp_files(dir), 0);
+        sprintf(vtt2, "%s.chapters.json", stem2);
+        rmdir(vtt2);
         free(after), free(stem2), free(vtt2);
     }
 
