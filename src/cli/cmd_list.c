@@ -47,6 +47,44 @@ static void print_padded(const char *s, int width)
     for (; cols < width; cols++) putchar(' ');
 }
 
+/* Right-aligns a UTF-8 string in `width` display columns (a wider name is cut to fit). */
+static void print_padded_left(const char *s, int width)
+{
+    int cols = 0;
+    size_t end = 0;
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        uint32_t cp;
+        int l = utf8_decode(s + i, n - i, &cp);
+        if (l == 0) l = 1, cp = '?';
+        int w = (utf8_is_han(cp) || utf8_is_cjk_punct(cp)) ? 2 : 1;
+        if (cols + w > width) break;
+        cols += w;
+        i += (size_t)l;
+        end = i;
+    }
+    for (; cols < width; cols++) putchar(' ');
+    fwrite(s, 1, end, stdout);
+}
+
+/* Who speaks with which voice, and why. */
+static void print_casting(const struct document *doc, const struct voice_set *vs)
+{
+    printf("casting (labels: %s; language: %s)\n", doc->label_style, doc->lang == DOC_LANG_EN ? "English" : "Chinese");
+    for (int k = 0; k < doc->n_speakers; k++) {
+        const struct doc_speaker *sp = &doc->speakers[k];
+        const struct voice_profile *p = &vs->profiles[sp->profile];
+        printf("  ");
+        print_padded(sp->name, 20);
+        printf(" %-9s %4d turn%s  %s+%s pitch %d rate %d", *sp->role ? sp->role : "-", sp->turns, sp->turns == 1 ? " " : "s",
+               doc->lang == DOC_LANG_EN ? p->english_voice : p->mandarin_voice, p->variant, p->pitch, p->rate_wpm);
+        if (strcmp(sp->cast, "automatic") == 0) printf("  automatic");
+        else printf("  %s %s", sp->cast, p->path);
+        if (strcmp(sp->label, sp->name) != 0) printf("  (label \"%s\")", sp->label);
+        printf("\n");
+    }
+    printf("\n");
+}
+
 static int cmd_list(int argc, char **argv)
 {
     const char *voices_dir = NULL, *path = NULL;
@@ -60,8 +98,10 @@ static int cmd_list(int argc, char **argv)
 
     printf("%s\n%s\n\n", path, doc.title);
     printf(" #  %-34s", "section");
-    for (int p = 0; p < vs.n_profiles; p++)
-        if (vs.profiles[p].role != ROLE_NARRATOR) printf(" %9s", vs.profiles[p].name);
+    for (int k = 0; k < doc.n_speakers; k++) {
+        putchar(' ');
+        print_padded_left(doc.speakers[k].name, 9);
+    }
     printf(" %7s %8s  %s\n", "chars", "est.", "line");
     int total_chars = 0;
     double total_s = 0;
@@ -80,8 +120,7 @@ static int cmd_list(int argc, char **argv)
         }
         printf("%2d  ", s);
         print_padded(*sec->title ? sec->title : "(untitled)", 34);
-        for (int p = 0; p < vs.n_profiles; p++)
-            if (vs.profiles[p].role != ROLE_NARRATOR) printf(" %9d", per_speaker[p]);
+        for (int k = 0; k < doc.n_speakers; k++) printf(" %9d", per_speaker[doc.speakers[k].profile]);
         char d[32];
         format_duration(secs, d, sizeof d);
         printf(" %7d %8s  %d\n", chars, d, sec->line);
@@ -90,11 +129,11 @@ static int cmd_list(int argc, char **argv)
         free(per_speaker);
     }
     printf("    %-34s", "total");
-    for (int p = 0; p < vs.n_profiles; p++)
-        if (vs.profiles[p].role != ROLE_NARRATOR) printf(" %9d", per_speaker_total[p]);
+    for (int k = 0; k < doc.n_speakers; k++) printf(" %9d", per_speaker_total[doc.speakers[k].profile]);
     char d[32];
     format_duration(total_s, d, sizeof d);
     printf(" %7d %8s\n\n", total_chars, d);
+    print_casting(&doc, &vs);
     printf("%d sections, %d turns; %d preface paragraphs and %d dropped lines (see 'recast parse')",
            doc.n_sections, doc.n_turns, doc.n_preface, doc.n_dropped);
     if (doc.n_warnings) printf("; %d warning%s on stderr", doc.n_warnings, doc.n_warnings == 1 ? "" : "s");
@@ -112,14 +151,19 @@ static int cmd_list(int argc, char **argv)
 
 const struct command cli_cmd_list = {
     "list", "show sections with turns per speaker, characters and estimated duration",
-     "Usage: recast list [--voices DIR] FILE\n"
+     "Usage: recast list [--voices DIR] [--cast NAME=PROFILE]... FILE\n"
      "\n"
      "Prints a table of the transcript's sections: turns per speaker, characters of speech,\n"
      "an estimate of the spoken duration and the source line of each section.\n"
+     "Then the casting: every speaker found in the page, its role, turns and the voice it\n"
+     "speaks with: a profile whose name or alias matches, a --cast choice, or an automatic\n"
+     "voice (a distinct pitch level and variant for each speaker of the conversation).\n"
      "\n"
      "Options:\n"
+     "  --cast NAME=PROFILE  speaker NAME (as listed) speaks with profile PROFILE (repeatable)\n"
      "  --voices DIR   voice profiles (default: $RECAST_VOICES, else the build's voices/)\n"
      "\n"
-     "Example:\n"
-     "  recast list transcripts/dwarkesh-hassabis-2024.zh.txt\n",
+     "Examples:\n"
+     "  recast list transcripts/dwarkesh-hassabis-2024.zh.txt\n"
+     "  recast list --cast 'Lex Fridman=dwarkesh' lex.md\n",
     cmd_list};

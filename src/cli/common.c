@@ -151,10 +151,31 @@ int cli_load_voices(const char *dir, struct voice_set *vs, struct rc_error *err)
     return rc;
 }
 
+static const char *cast_args[64];
+static int n_cast_args;
+
+int cli_add_cast(const char *cmd, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1])
+        return cli_usage_error(cmd, "--cast needs NAME=PROFILE (a speaker as 'recast list' shows it = a profile id), got '%s'", arg);
+    if (n_cast_args == (int)(sizeof cast_args / sizeof cast_args[0]))
+        return cli_usage_error(cmd, "--cast given more than %d times", (int)(sizeof cast_args / sizeof cast_args[0]));
+    cast_args[n_cast_args++] = arg;
+    return RC_OK;
+}
+
+const char *const *cli_casts(int *n)
+{
+    *n = n_cast_args;
+    return cast_args;
+}
+
 int cli_load_document(const char *voices_dir, const char *path, struct voice_set *vs, struct document *doc,
                       struct rc_error *err)
 {
     if (cli_load_voices(voices_dir, vs, err) != 0) return -1;
+    vs->casts = cli_casts(&vs->n_casts);
     if (doc_parse_file(path, vs, doc, err) != 0) {
         voices_free(vs);
         return -1;
@@ -177,13 +198,16 @@ int cli_load_lexicon(const char *path, const struct voice_set *vs, struct lexico
 
 int cli_file_args(const char *cmd, int argc, char **argv, const char **voices_dir, const char **path, int *help)
 {
-    static const struct option longopts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+    static const struct option longopts[] = {CLI_COMMON_OPTIONS, {"cast", required_argument, NULL, 'C'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     *help = 0;
     while ((c = cli_getopt(cmd, argc, argv, "h", longopts)) != -1) {
         switch (c) {
         case 'V': *voices_dir = optarg; break;
+        case 'C':
+            if (cli_add_cast(cmd, optarg) != RC_OK) return RC_USAGE;
+            break;
         case 'h': *help = 1; return RC_OK;
         default: return RC_USAGE;
         }

@@ -54,8 +54,14 @@ int cli_print_help(const char *name);
 #define CLI_BAD_OPTION (-2)
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* Parses [--voices DIR] [--help] FILE: RC_OK with *path set or *help = 1, or RC_USAGE
- * (reported). */
+/* --cast NAME=PROFILE: records an override for the transcript of this run (checked for
+ * its form here, for its names when the transcript is cast).  RC_OK or RC_USAGE (reported). */
+int cli_add_cast(const char *cmd, const char *arg);
+/* The overrides recorded so far (argv strings). */
+const char *const *cli_casts(int *n);
+
+/* Parses [--voices DIR] [--cast NAME=PROFILE]... [--help] FILE: RC_OK with *path set or
+ * *help = 1, or RC_USAGE (reported). */
 int cli_file_args(const char *cmd, int argc, char **argv, const char **voices_dir, const char **path, int *help);
 
 /* Parses a number in [lo, hi]; on failure prints a usage error naming the option and the

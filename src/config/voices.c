@@ -308,6 +308,7 @@ int voices_load(const char *dir, struct voice_set *out, struct rc_error *err)
         rc = rc_fail(err, RC_DATAERR, "%s: no speaker profiles (*.voice with role host or guest)", dir);
 
     pause_defaults(&out->pauses);
+    out->n_loaded = out->n_profiles;
     if (rc == 0) {
         path.len = 0;
         sb_printf(&path, "%s/pauses.conf", dir);
@@ -326,6 +327,11 @@ void voices_free(struct voice_set *vs)
     free(vs->dir);
     memset(vs, 0, sizeof *vs);
     vs->narrator = -1;
+}
+
+void voices_drop_cast(struct voice_set *vs)
+{
+    while (vs->n_profiles > vs->n_loaded) profile_free(&vs->profiles[--vs->n_profiles]);
 }
 
 int voices_find(const struct voice_set *vs, const char *name)

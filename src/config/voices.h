@@ -49,6 +49,10 @@ struct voice_set {
     int n_profiles;
     int narrator;      /* index of the narrator profile, or -1 */
     struct pause_policy pauses;
+    int n_loaded;      /* profiles read from the directory; those after them were cast
+                        * automatically (config/casting.h) */
+    const char *const *casts; /* "NAME=PROFILE" overrides (--cast), not owned; may be NULL */
+    int n_casts;
 };
 
 /* Loads every DIR/NAME.voice and DIR/pauses.conf.  RC_NOINPUT if the directory is missing,
@@ -56,6 +60,9 @@ struct voice_set {
  * profiles claiming the same alias. */
 int voices_load(const char *dir, struct voice_set *out, struct rc_error *err);
 void voices_free(struct voice_set *vs);
+
+/* Removes the profiles that casting appended (those after n_loaded). */
+void voices_drop_cast(struct voice_set *vs);
 
 /* Index of the profile whose id or name equals `name` (case-insensitive), or -1. */
 int voices_find(const struct voice_set *vs, const char *name);

@@ -18,7 +18,7 @@
 
 struct doc_turn {
     int index;    /* 0-based across the whole document */
-    int speaker;  /* index into the voice_set's profiles */
+    int speaker;  /* index into the voice_set's profiles (after casting, see doc_speaker) */
     int section;  /* index into document.sections */
     int line;     /* source line where the turn starts */
     char *text;   /* what the speaker says */
@@ -38,6 +38,18 @@ struct doc_note {
     char *text;
 };
 
+/* A speaker found in the page and the voice it was given. */
+struct doc_speaker {
+    char *name;     /* display name (a profile's name, a legend's full name, or the label) */
+    char *label;    /* the label as written in the page ("DP", "Lex Fridman", "问") */
+    int profile;    /* index into the voice_set: the voice it speaks with */
+    const char *cast; /* how: "profile" (name or alias matched), "--cast", "automatic" */
+    const char *role; /* from a role word or the profile: "host", "guest", "narrator", or "" */
+    int turns;
+};
+
+enum doc_lang { DOC_LANG_ZH, DOC_LANG_EN };
+
 struct document {
     char *path;   /* as given */
     char *title;  /* the page title, or the file name without directory and extension */
@@ -51,18 +63,26 @@ struct document {
     int n_dropped;
     struct doc_note *warnings; /* recoverable oddities (a missing label, ...) */
     int n_warnings;
+    struct doc_speaker *speakers; /* in order of first appearance */
+    int n_speakers;
+    const char *label_style; /* how the page marks speakers: "inline", "alone", "profile" */
+    enum doc_lang lang;      /* the language of the speech: English if Latin letters dominate */
 };
 
 /* The title of the opening section (the host's unlabeled introduction). */
 #define DOC_OPENING_TITLE "开场"
 
-/* Parses `len` bytes of text.  `path` is used in messages.  Errors (RC_DATAERR):
- * invalid UTF-8 or a NUL byte (path:line:column), an empty file, no speaker turns. */
-int doc_parse(const char *path, const char *text, size_t len, const struct voice_set *vs,
+/* Parses `len` bytes of text.  `path` is used in messages.  Speakers are detected from
+ * the page (text/detect.h); each is cast (config/casting.h): a profile of `vs` whose name
+ * or alias matches, an override of vs->casts, or an automatic voice appended to `vs`.
+ * Errors (RC_DATAERR): invalid UTF-8 or a NUL byte (path:line:column), an empty file, no
+ * speaker turns (the message names the label-like names seen); RC_USAGE: a --cast naming
+ * no speaker or no profile. */
+int doc_parse(const char *path, const char *text, size_t len, struct voice_set *vs,
               struct document *doc, struct rc_error *err);
 
 /* Reads and parses a file (RC_NOINPUT if it cannot be opened). */
-int doc_parse_file(const char *path, const struct voice_set *vs, struct document *doc,
+int doc_parse_file(const char *path, struct voice_set *vs, struct document *doc,
                    struct rc_error *err);
 
 void doc_free(struct document *doc);

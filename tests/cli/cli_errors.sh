@@ -43,8 +43,11 @@ expect_exit "cli: parse to a full disk is an I/O error (74)" 74 sh -c "'$RECAST'
 expect_exit "cli: a binary file (65)" 65 "$RECAST" parse "$RECAST"
 expect_contains "cli: a binary file is named with line:column" "$TMP/err" "NUL byte in input"
 printf 'Alice: 你好。\n\nBob: 你好。\n' >"$TMP/unknown.txt"
-expect_exit "cli: unknown speakers only (65)" 65 "$RECAST" render "$TMP/unknown.txt" -o "$TMP/u.opus"
-expect_contains "cli: unknown speakers: the known labels and the remedy are named" "$TMP/err" "add an alias to a profile in"
+expect_exit "cli: speakers without profiles are detected (0)" 0 "$RECAST" parse "$TMP/unknown.txt"
+expect_contains "cli: speakers without profiles get automatic voices" "$TMP/out" '"cast": "automatic"'
+printf '这是一段文字。\n\n没有任何说话人。\n\n注意：这里也没有。\n' >"$TMP/nolabels.txt"
+expect_exit "cli: a page without speaker labels (65)" 65 "$RECAST" render "$TMP/nolabels.txt" -o "$TMP/u.opus"
+expect_contains "cli: no labels: the known labels and the remedy are named" "$TMP/err" "add an alias to a profile in"
 [ ! -e "$TMP/u.opus" ] && pass "cli: no output file for bad input" || fail "cli: no output file for bad input" "u.opus exists"
 printf 'name = X\nrole = host\naliases = X\nmandarin = cmn-latn-pinyin\nenglish = en-us\nvariant = nosuch\nrate = 170\npitch = 50\nrange = 50\n' >"$TMP/v/x.voice"
 printf 'X: 你好。\n' >"$TMP/x.txt"

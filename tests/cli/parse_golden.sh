@@ -47,3 +47,8 @@ check "NO-BREAK spaces never reach the text" '[.sections[].turns[].text, .sectio
 check "dropped lines are unique and never a turn or heading line" \
     '([.dropped[].line] | length == (unique | length)) and (([.dropped[].line] - [.sections[].turns[].line, .sections[].line]) | length) == ([.dropped[]] | length)' 'true'
 check "dropped: 75 lines" '.dropped | length' '75'
+# Every section and turn text exactly as the parser gave them before speaker detection
+# (tests/golden/dwarkesh-hassabis.turns.jsonl, from recast 3535e24).
+jq -c '.sections[] | {title, line, turns: [.turns[] | {index, speaker, line, text}]}' "$TMP/doc.json" >"$TMP/turns.jsonl"
+if cmp -s tests/golden/dwarkesh-hassabis.turns.jsonl "$TMP/turns.jsonl"; then pass "parse golden: all 93 turn texts and 10 sections as before detection"
+else fail "parse golden: all turn texts as before detection" "$(diff tests/golden/dwarkesh-hassabis.turns.jsonl "$TMP/turns.jsonl" | head -c 400)"; fi
