@@ -59,7 +59,7 @@ static int cmd_plan(int argc, char **argv)
         if ((o.turn >= 0 && t != o.turn) || (section >= 0 && turn->section != section)) continue;
         const struct voice_profile *p = &vs.profiles[turn->speaker];
         struct fe_plan plan;
-        fe_plan_turn(turn->text, &lex, &plan);
+        fe_plan_turn_lang(turn->text, &lex, doc.lang == DOC_LANG_EN, &plan);
         json_t *segs = json_array();
         for (int i = 0; i < plan.n_segments; i++) {
             struct strbuf ph, voice;

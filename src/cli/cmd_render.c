@@ -9,7 +9,7 @@
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
-           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON };
+           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -19,7 +19,8 @@ static int cmd_render(int argc, char **argv)
         {"cache", required_argument, NULL, O_CACHE}, {"no-cache", no_argument, NULL, O_NO_CACHE},
         {"announce-sections", no_argument, NULL, O_ANNOUNCE}, {"preface", no_argument, NULL, O_PREFACE},
         {"html", no_argument, NULL, O_HTML}, {"progress", no_argument, NULL, O_PROGRESS},
-        {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON}, {0, 0, 0, 0}};
+        {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON},
+        {"cast", required_argument, NULL, O_CAST}, {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
@@ -61,6 +62,9 @@ static int cmd_render(int argc, char **argv)
         case O_PROGRESS: o.progress = 1; break;
         case 'q': o.quiet = 1; break;
         case O_LEXICON: o.lexicon_path = optarg; break;
+        case O_CAST:
+            if (cli_add_cast("render", optarg) != RC_OK) rc = RC_USAGE;
+            break;
         case 'h': free(sections); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
@@ -69,6 +73,7 @@ static int cmd_render(int argc, char **argv)
     if (rc == RC_OK && optind + 1 < argc) rc = cli_usage_error("render", "one transcript at a time (got '%s' too)", argv[optind + 1]);
     if (rc == RC_OK) {
         o.transcript = argv[optind];
+        o.casts = cli_casts(&o.n_casts);
         struct rc_error err = {0};
         if (render_run(&o, &err) != 0) rc = cli_report(&err);
     }
@@ -113,6 +118,8 @@ const struct command cli_cmd_render = {
      "  -q, --quiet             print nothing but errors\n"
      "  --voices DIR            voice profiles and pause policy (default: the build's voices/)\n"
      "  --lexicon FILE          pronunciation lexicon (default: DIR/lexicon.txt)\n"
+     "  --cast NAME=PROFILE     speaker NAME (as 'recast list' shows it) speaks with the profile\n"
+     "                          PROFILE of the voices directory instead of its automatic voice\n"
      "\n"
      "Examples:\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips\n"

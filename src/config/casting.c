@@ -6,7 +6,8 @@
 #include <strings.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN_RATIO 1.15 /* median F0 of two speakers of one conversation: at least 15% apart */
+/* Median F0 of two speakers of one conversation: at least 15% apart (MIN_RATIO), which
+ * the pool guarantees with table values TABLE_RATIO apart. */
 
 /* Median F0 in Hz of espeak-ng 1.51 variants at base pitch 25, 50 and 75 (range 50, rate
  * 175), measured on this machine with scripts/median_f0.py over `recast say` of a Mandarin
@@ -25,15 +26,24 @@ static const struct {
     {"f5", {139.6, 183.8, 245.0}, {162.1, 208.0, 262.5}},
 };
 
-/* The pool, in the order voices are offered: F0 spread first, variants varied.  Sorted by
- * F0 the steps are Storm/25 64, m7/25 78, klatt/50 90, m3/75 120, f3/25 138, f1/50 160,
- * f5/50 184, f4/75 212, f5/75 245 Hz (Mandarin), each at least 15% above the one below. */
-static const struct {
+/* The pool: five pitch levels, two variants each, in the order voices are offered (F0
+ * spread first, then variety).  Median F0 of the levels in the table, Mandarin / English:
+ * 1 Storm/25, m8/25 64 / 70 Hz; 2 klatt/50, m5/50 90 / 103; 3 m3/75, m6/75 120 / 134;
+ * 4 f1/50, f4/50 160 / 178; 5 f4/75, f1/75 212 / 232.  Neighbouring levels are 30% or more
+ * apart in the table, so that measured on real turns (whose medians scatter by about 10%
+ * around the table: tests/cli/casting_f0.sh) they stay at least 15% apart. */
+struct pool_voice {
     const char *variant;
     int pitch;
-} pool[] = {
-    {"m7", 25}, {"f1", 50}, {"m3", 75}, {"f4", 75}, {"Storm", 25}, {"f3", 25}, {"klatt", 50}, {"f5", 50}, {"f5", 75},
+    int level;
 };
+static const struct pool_voice pool[] = {
+    {"klatt", 50, 2}, {"f1", 50, 4}, {"m3", 75, 3}, {"f4", 75, 5}, {"Storm", 25, 1},
+    {"m5", 50, 2},    {"f4", 50, 4}, {"m6", 75, 3}, {"f1", 75, 5}, {"m8", 25, 1},
+};
+#define N_LEVELS 5
+#define POOL_MAX 10
+#define TABLE_RATIO 1.25 /* apart in the table, for MIN_RATIO on the audio */
 
 double casting_median_f0(const struct voice_profile *p, int english)
 {
@@ -97,7 +107,7 @@ static int apply_overrides(struct voice_set *vs, struct cast_speaker *sp, int n,
 
 static char *xstrdup_or(const char *s, const char *fallback) { return xstrdup(s ? s : fallback); }
 
-static int add_profile(struct voice_set *vs, const struct cast_speaker *s, int slot, int english)
+static int add_profile(struct voice_set *vs, const struct cast_speaker *s, const struct pool_voice *voice, int english)
 {
     vs->profiles = xrealloc(vs->profiles, sizeof *vs->profiles * (size_t)(vs->n_profiles + 1));
     struct voice_profile *p = &vs->profiles[vs->n_profiles];
@@ -107,18 +117,18 @@ static int add_profile(struct voice_set *vs, const struct cast_speaker *s, int s
     p->role = s->role == ROLE_HOST ? ROLE_HOST : ROLE_GUEST; /* a 旁白 of the dialogue is a speaker */
     p->mandarin_voice = xstrdup("cmn-latn-pinyin");
     p->english_voice = xstrdup_or(english ? "en-us" : "en-us", "en-us");
-    p->variant = xstrdup(pool[slot].variant);
+    p->variant = xstrdup(voice->variant);
     p->rate_wpm = 175;
-    p->pitch = pool[slot].pitch;
+    p->pitch = voice->pitch;
     p->range = 50;
     p->volume = 100;
     p->path = xstrdup("(automatic casting)");
     return vs->n_profiles++;
 }
 
-static double pool_f0(int slot, int english)
+static double pool_f0(const struct pool_voice *v, int english)
 {
-    struct voice_profile probe = {.variant = (char *)pool[slot].variant, .pitch = pool[slot].pitch};
+    struct voice_profile probe = {.variant = (char *)v->variant, .pitch = v->pitch};
     return casting_median_f0(&probe, english);
 }
 
@@ -128,9 +138,10 @@ int casting_assign(struct voice_set *vs, struct cast_speaker *sp, int n, const s
     for (int i = 0; i < n; i++) sp[i].how = sp[i].profile >= 0 ? "profile" : NULL;
     if (apply_overrides(vs, sp, n, err) != 0) return -1;
     size_t nn = (size_t)(n ? n : 1);
+    int n_pool = (int)COUNT(pool);
     /* Who must sound different from whom: everyone, while the pool has a step for each
      * speaker; beyond that, the speakers who exchange turns (neighbour lists). */
-    int all_pairs = n <= (int)COUNT(pool);
+    int all_pairs = n <= N_LEVELS;
     int *degree = xcalloc(nn + 1, sizeof *degree), *start = xcalloc(nn + 1, sizeof *start);
     int *neighbours = xcalloc((size_t)(2 * n_pairs + 1), sizeof *neighbours);
     for (int k = 0; k < n_pairs; k++) degree[pairs[k].a]++, degree[pairs[k].b]++;
@@ -143,10 +154,10 @@ int casting_assign(struct voice_set *vs, struct cast_speaker *sp, int n, const s
     double *f0 = xcalloc(nn, sizeof *f0);
     int *cast = xcalloc(nn, sizeof *cast); /* 1 once the speaker has a voice */
     int *order = xcalloc(nn, sizeof *order), n_cast = 0;
-    int slot_used[COUNT(pool)] = {0}, variant_used[COUNT(pool)] = {0};
+    int level_used[N_LEVELS + 1] = {0}, variant_used[POOL_MAX] = {0}, slot_count[POOL_MAX] = {0};
     int *slot_of = xcalloc(nn, sizeof *slot_of);
 #define MARK_VARIANT(v) \
-    for (size_t s_ = 0; s_ < COUNT(pool); s_++) \
+    for (int s_ = 0; s_ < n_pool; s_++) \
         if (strcmp(pool[s_].variant, (v)) == 0) variant_used[s_] = 1
     for (int i = 0; i < n; i++) {
         slot_of[i] = -1;
@@ -157,10 +168,11 @@ int casting_assign(struct voice_set *vs, struct cast_speaker *sp, int n, const s
     }
     for (int i = 0; i < n; i++) {
         if (cast[i]) continue;
-        int best = 0, best_score = -1;
+        int best = 0;
+        long best_score = -1;
         double best_min = 0;
-        for (int s = 0; s < (int)COUNT(pool); s++) {
-            double f = pool_f0(s, english), min_ratio = 1e9;
+        for (int s = 0; s < n_pool; s++) {
+            double f = pool_f0(&pool[s], english), min_ratio = 1e9;
             if (all_pairs) {
                 for (int k = 0; k < n_cast; k++)
                     if (ratio(f, f0[order[k]]) < min_ratio) min_ratio = ratio(f, f0[order[k]]);
@@ -169,22 +181,24 @@ int casting_assign(struct voice_set *vs, struct cast_speaker *sp, int n, const s
                     if (cast[neighbours[k]] && ratio(f, f0[neighbours[k]]) < min_ratio)
                         min_ratio = ratio(f, f0[neighbours[k]]);
             }
-            /* Far enough from everyone that counts, then a fresh variant, then a fresh
-             * step; ties go to the earlier (preferred) pool voice, or the least close. */
-            int score = (min_ratio >= MIN_RATIO) * 4 + !variant_used[s] * 2 + !slot_used[s];
-            if (score > best_score || (score == best_score && score < 4 && min_ratio > best_min))
+            /* Far enough from everyone that counts, then a fresh level, then a fresh
+             * variant; ties go to the earlier (preferred) pool voice, or the least close. */
+            long score = (min_ratio >= TABLE_RATIO) * 4000000L + !level_used[pool[s].level] * 2000000L +
+                         !variant_used[s] * 1000000L - slot_count[s]; /* then the least used voice */
+            if (score > best_score || (score == best_score && min_ratio < TABLE_RATIO && min_ratio > best_min))
                 best = s, best_score = score, best_min = min_ratio;
         }
         slot_of[i] = best;
-        slot_used[best] = 1;
+        level_used[pool[best].level] = 1;
+        slot_count[best]++;
         MARK_VARIANT(pool[best].variant);
-        f0[i] = pool_f0(best, english);
+        f0[i] = pool_f0(&pool[best], english);
         cast[i] = 1, order[n_cast++] = i;
     }
 #undef MARK_VARIANT
     for (int i = 0; i < n; i++)
         if (slot_of[i] >= 0) {
-            sp[i].profile = add_profile(vs, &sp[i], slot_of[i], english);
+            sp[i].profile = add_profile(vs, &sp[i], &pool[slot_of[i]], english);
             sp[i].how = "automatic";
         }
     free(slot_of), free(order), free(cast), free(f0), free(neighbours), free(start), free(degree);

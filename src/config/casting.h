@@ -6,14 +6,14 @@
  *   2. the profile whose name, id or alias matched it (found by the caller);
  *   3. an automatic voice from the casting pool, appended to the voice_set as a profile
  *      (path "(automatic casting)").
- * The pool is a ladder of espeak-ng variant + pitch settings whose median F0 (measured
+ * The pool has five pitch levels of two espeak-ng variants each, whose median F0 (measured
  * with scripts/median_f0.py on `recast say` output, Mandarin and English sentences) are at
- * least 15% apart from one step to the next, with pitch range 50 (Mandarin tones need
- * >= 40) and only variants that keep Mandarin tones (FINDINGS.md: not whisper, robosoft,
- * AnxiousAndy, aunty).  Speakers are cast in order of first appearance; each takes the
- * first pool voice, in a preference order that spreads F0 and variants, whose F0 is at
- * least 15% away from every voice already cast in the conversation (with more speakers
- * than the pool has steps: from every speaker it exchanges turns with) and, where one
+ * least 25% apart in the table (15% on rendered turns, whose medians scatter), with pitch
+ * range 50 (Mandarin tones need >= 40) and only variants that keep Mandarin tones
+ * (FINDINGS.md: not whisper, robosoft, AnxiousAndy, aunty).  Speakers are cast in order of
+ * first appearance; each takes the first pool voice, in a preference order that spreads F0
+ * and variants, far enough in median F0 from every voice already cast in the conversation
+ * (with more than five speakers: from every speaker it exchanges turns with) and, where one
  * is left, of a variant not yet used.  Deterministic: the same speakers in the same order
  * get the same voices.  English transcripts get the same variants with English voices. */
 #ifndef RECAST_CASTING_H

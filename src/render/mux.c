@@ -109,15 +109,14 @@ static void add_metadata(const struct render *r, int sec_first, int sec_last, st
     else sb_printf(&sb, "%s: %s", r->doc.title, r->doc.sections[sec_first].title);
     add_comment(c, "TITLE", sb_cstr(&sb));
     sb.len = 0;
-    for (int i = 0; i < r->vs.n_profiles; i++)
-        if (r->vs.profiles[i].role != ROLE_NARRATOR) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->vs.profiles[i].name);
+    for (int k = 0; k < r->doc.n_speakers; k++) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->doc.speakers[k].name);
     add_comment(c, "ARTIST", sb_cstr(&sb));
     add_comment(c, "ALBUM", r->doc.title);
     char *date = date_string();
     add_comment(c, "DATE", date);
     free(date);
     add_comment(c, "GENRE", "Podcast");
-    add_comment(c, "LANGUAGE", "zh");
+    add_comment(c, "LANGUAGE", r->doc.lang == DOC_LANG_EN ? "en" : "zh");
     sb.len = 0;
     sb_printf(&sb, "recast %s (espeak-ng %s)", RECAST_VERSION, r->espeak_version);
     add_comment(c, "ENCODER", sb_cstr(&sb));
@@ -125,10 +124,11 @@ static void add_metadata(const struct render *r, int sec_first, int sec_last, st
     const char *base = strrchr(r->o->transcript, '/');
     sb_printf(&sb, "Rebuilt by recast from %s (sha256 %.16s) with espeak-ng voices: ", base ? base + 1 : r->o->transcript,
               r->input_sha256);
-    for (int i = 0, k = 0; i < r->vs.n_profiles; i++)
-        if (r->vs.profiles[i].role != ROLE_NARRATOR)
-            sb_printf(&sb, "%s%s %s+%s", k++ ? ", " : "", r->vs.profiles[i].name, r->vs.profiles[i].mandarin_voice,
-                      r->vs.profiles[i].variant);
+    for (int k = 0; k < r->doc.n_speakers; k++) {
+        const struct voice_profile *p = &r->vs.profiles[r->doc.speakers[k].profile];
+        sb_printf(&sb, "%s%s %s+%s", k ? ", " : "", r->doc.speakers[k].name,
+                  r->doc.lang == DOC_LANG_EN ? p->english_voice : p->mandarin_voice, p->variant);
+    }
     sb_printf(&sb, ". Loudness %.1f LUFS, gain %+.1f dB.", r->o->loudness_lufs, r->gain_db);
     add_comment(c, "DESCRIPTION", sb_cstr(&sb));
     sb_free(&sb);

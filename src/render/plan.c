@@ -23,7 +23,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     memset(j, 0, sizeof *j);
     j->kind = kind, j->profile = profile, j->turn = turn, j->section = section;
     j->text = xstrdup(text);
-    fe_plan_turn(j->text, &r->lex, &j->plan);
+    fe_plan_turn_lang(j->text, &r->lex, r->doc.lang == DOC_LANG_EN, &j->plan);
     const struct voice_profile *p = &r->vs.profiles[profile];
     struct cache_key_ctx *k = cache_key_begin("synth-v2");
     cache_key_add_str(k, "recast", RECAST_VERSION);

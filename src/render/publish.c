@@ -88,6 +88,9 @@ static json_t *speakers_json(const struct render *r)
     json_t *arr = json_array();
     for (int i = 0; i < r->vs.n_profiles; i++) {
         const struct voice_profile *p = &r->vs.profiles[i];
+        int speaks = p->role == ROLE_NARRATOR;
+        for (int k = 0; k < r->doc.n_speakers && !speaks; k++) speaks = r->doc.speakers[k].profile == i;
+        if (!speaks) continue; /* a profile of voices/ that this transcript does not use */
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "name", p->name, "role",
                                              voice_role_name(p->role), "mandarin_voice", p->mandarin_voice,
                                              "english_voice", p->english_voice, "variant", p->variant, "rate_wpm",

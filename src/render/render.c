@@ -49,6 +49,7 @@ static int read_transcript(struct render *r, struct rc_error *err)
     size_t len = 0;
     if (read_file(r->o->transcript, &text, &len, err) != 0) return -1;
     cache_sha256_hex(text, len, r->input_sha256);
+    r->vs.casts = r->o->casts, r->vs.n_casts = r->o->n_casts;
     int rc = doc_parse(r->o->transcript, text, len, &r->vs, &r->doc, err);
     free(text);
     if (rc != 0) return -1;

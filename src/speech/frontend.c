@@ -284,7 +284,23 @@ static void segment_clause(struct fe_plan *plan, const char *clause, size_t len,
     const char *s = sb_cstr(&folded);
     size_t n = folded.len;
     size_t run_start = 0;
-    for (size_t i = 0; i <= n;) {
+    if (plan->english) {
+        int han = 0;
+        for (size_t i = 0; i < n && !han;) {
+            int l;
+            han = utf8_is_han(cp_at(s, n, i, &l));
+            i += (size_t)l;
+        }
+        if (!han) {
+            size_t a = 0, b = n;
+            while (a < b && s[a] == ' ') a++;
+            while (b > a && s[b - 1] == ' ') b--;
+            if (b > a) fe_english_text(s + a, b - a, lex, &text);
+            if (text.len && speakable(text.data, text.len)) add_segment(plan, LANG_EN, &text);
+            n = 0; /* done: skip the Mandarin/Latin split */
+        }
+    }
+    for (size_t i = 0; i <= n && n;) {
         int starts_latin = i < n && (is_alpha((unsigned char)s[i]) || digits_glued_to_word(s, n, i));
         if (i == n || starts_latin) {
             while (run_start < i && s[run_start] == ' ') run_start++;
@@ -333,7 +349,13 @@ static void add_clause(struct fe_plan *plan, const char *text, size_t len, enum 
 
 void fe_plan_turn(const char *text, const struct lexicon *lex, struct fe_plan *plan)
 {
+    fe_plan_turn_lang(text, lex, 0, plan);
+}
+
+void fe_plan_turn_lang(const char *text, const struct lexicon *lex, int english, struct fe_plan *plan)
+{
     memset(plan, 0, sizeof *plan);
+    plan->english = english;
     size_t len = strlen(text), start = 0;
     int sentence_start = 1;
     int content = 0; /* has_content(text + start, i - start), kept as i moves: linear in a

@@ -40,6 +40,7 @@ struct fe_clause {
 
 /* The plan of one turn.  Owns all its strings; free with fe_plan_free(). */
 struct fe_plan {
+    int english;          /* planned for an English transcript (fe_plan_turn_lang) */
     struct fe_clause *clauses;
     int n_clauses;
     struct fe_segment *segments;
@@ -48,6 +49,11 @@ struct fe_plan {
 
 /* Builds the plan of a turn's text.  Never fails (text is valid UTF-8 from the parser). */
 void fe_plan_turn(const char *text, const struct lexicon *lex, struct fe_plan *plan);
+/* The same for a transcript in a given language: `english` != 0 reads every clause
+ * without Han characters as one English run (numbers, times and symbols read by the
+ * English voice: "20 questions" -> "twenty questions"); clauses with Han characters are
+ * planned as by fe_plan_turn(). */
+void fe_plan_turn_lang(const char *text, const struct lexicon *lex, int english, struct fe_plan *plan);
 void fe_plan_free(struct fe_plan *plan);
 
 /* Lower-level steps, exported for the unit tests. */

@@ -32,3 +32,13 @@ for golden in tests/corpus/*.golden; do
     if [ "$want" = "$got" ]; then pass "corpus $name: speakers listed"
     else fail "corpus $name: speakers listed" "got $got, expected $want"; fi
 done
+# English transcripts are read by English voices: no Mandarin segment in the plan, and a
+# number standing alone goes to the English voice.
+for src in tests/corpus/every-shipper-patel.en.txt tests/corpus/bankless-patel.en.txt; do
+    name=$(basename "$src")
+    "$RECAST" plan "$src" >"$TMP/plan.json" 2>"$TMP/err" || { fail "corpus $name: plan" "$(head -c 300 "$TMP/err")"; continue; }
+    got=$(jq -r '[.turns[].segments[] | select(.lang == "cmn")] | length' "$TMP/plan.json")
+    num=$(jq -r '[.turns[].segments[] | select(.lang == "en" and (.text | test("(^|[^0-9])[0-9]+([^0-9]|$)")))] | length' "$TMP/plan.json")
+    if [ "$got" = 0 ] && [ "$num" -gt 0 ]; then pass "corpus $name: English voices only, numbers read in English ($num segments with numbers)"
+    else fail "corpus $name: English voices only" "$got Mandarin segments, $num English segments with numbers"; fi
+done
