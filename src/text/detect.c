@@ -465,7 +465,9 @@ void detect_labels(const struct detect_line *lines, int n, const struct voice_se
             last = i;
         }
     }
+    int since_label = 0; /* non-blank lines since the last label line */
     for (int i = 0; i < n && style != DETECT_NONE; i++) {
+        if (lines[i].len && !(lines[i].flags & DETECT_BLANK)) since_label++;
         struct cand *c = NULL;
         size_t rest = 0;
         int profile = -1;
@@ -477,7 +479,9 @@ void detect_labels(const struct detect_line *lines, int n, const struct voice_se
         } else if (style == DETECT_INLINE) {
             if (lc[i].colon &&
                 (lc[i].colon->inline_count >= 2 || profile_by_name(vs, lc[i].colon->name, lc[i].colon->len) >= 0 ||
-                 (i > first && i < last) || weak_inline))
+                 (i > first && i < last) || weak_inline ||
+                 /* the dialogue goes on right after its last recurring label */
+                 (i > last && last >= 0 && since_label <= 3 && lc[i].colon_rest < lines[i].len)))
                 c = lc[i].colon, rest = lc[i].colon_rest;
         } else {
             struct cand *a = lc[i].alone ? lc[i].alone
@@ -509,6 +513,7 @@ void detect_labels(const struct detect_line *lines, int n, const struct voice_se
         }
         out->speaker_of[i] = sp;
         out->rest_of[i] = rest;
+        since_label = 0;
         out->speakers[sp].turns++;
     }
 

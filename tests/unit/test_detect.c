@@ -131,6 +131,10 @@ int main(void)
         CHECK_INT(parse("问：一？\n\n答：一。\n\n观众：我也想问。\n\n问：二？\n\n答：二。\n", &doc, &err), 0);
         CHECK_INT(doc.n_turns, 5);
         CHECK_STR(speaker(&doc, 2), "观众");
+        doc_free(&doc);
+        CHECK_INT(parse("问：一？\n\n答：一。\n\n问：二？\n\n答：二。\n\n观众：最后我也想问。\n", &doc, &err), 0);
+        CHECK_INT(doc.n_turns, 5); /* a new speaker right after the last recurring label */
+        CHECK_STR(speaker(&doc, 4), "观众");
         CHECK_STR(doc.turns[1].text, "一。");
         CHECK_STR(doc.speakers[0].role, "host");
         doc_free(&doc);
@@ -196,7 +200,7 @@ int main(void)
         sb_init(&page);
         static const char *const people[] = {"王阿姨", "李师傅", "小陈", "张老师", "刘大爷", "周女士", "吴先生",
                                              "郑同学", "孙老板", "马大姐", "胡医生", "朱警官", "高奶奶", "林导游",
-                                             "何厨师", "罗司机", "梁护士", "宋店主", "赵会计"};
+                                             "何厨师", "罗司机", "梁护士", "宋店主", "赵工程师"};
         for (int k = 0; k < 19; k++) sb_printf(&page, "旁白：第%d段。\n\n%s：回答。\n\n", k, people[k]);
         CHECK_INT(parse(sb_cstr(&page), &doc, &err), 0);
         CHECK_INT(doc.n_speakers, 20);
@@ -207,7 +211,7 @@ int main(void)
             double r = fa > fb ? fa / fb : fb / fa;
             if (r < 1.25) CHECK_FAIL_("turns %d and %d: %.0f and %.0f Hz", t - 1, t, fa, fb);
         }
-        for (int k = 0; k < 20; k++) first_voice[k] = vs.profiles[doc.speakers[k].profile].pitch;
+        for (int k = 0; k < 20; k++) first_voice[k] = k < doc.n_speakers ? vs.profiles[doc.speakers[k].profile].pitch : -1;
         doc_free(&doc);
         CHECK_INT(parse(sb_cstr(&page), &doc, &err), 0);
         for (int k = 0; k < 20 && k < doc.n_speakers; k++) CHECK_INT(vs.profiles[doc.speakers[k].profile].pitch, first_voice[k]);
