@@ -39,7 +39,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TRANSCRIPT ?= transcripts/dwarkesh-hassabis-2024.zh.txt
 
 .PHONY: all deps podcast test unit clean format fuzz
-all: $(BUILD)/recast $(UNIT_BIN)
+TOOL_BIN := $(BUILD)/tests/pinyin_measure $(BUILD)/tests/frontend_bench
+all: $(BUILD)/recast $(UNIT_BIN) $(TOOL_BIN)
 
 deps:
 	@scripts/install-deps.sh
@@ -73,6 +74,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 $(BUILD)/tests:
 	mkdir -p $@
 
+# measuring tools (tests/tools/measure-pinyin.sh, scripts/bench.sh), not test binaries
+$(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
 podcast: deps
 	$(MAKE) $(BUILD)/recast
 	$(BUILD)/recast list $(TRANSCRIPT)
@@ -85,7 +90,7 @@ test: deps
 # Fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS from its seed corpus in
 # tests/fuzz/corpus; new inputs go to build-fuzz/corpus-*; crashes to build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := parse frontend lexicon
+FUZZ_TARGETS := parse frontend lexicon pinyin
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DRECAST_VERSION=\"$(VERSION)\" $(DATA_CFLAGS)
 fuzz: deps $(PAGE_GEN)

@@ -141,6 +141,11 @@ for (const [w, freq] of words) {
             r = pp.map((s, i) => (s !== ppChar.get(cs[i]) ? s : fallback[i]));
         else r = fallback;
         ppDecided.set(w, pp.map((s, i) => s !== ppChar.get(cs[i])));
+        // an adjudicated word at the end of a longer one keeps its reading there (是因为)
+        for (const [k, kr] of fixes) {
+            if (kr.length < 2 || kr.length >= cs.length || !w.endsWith(k)) continue;
+            r = r.slice(0, cs.length - kr.length).concat(kr);
+        }
     }
     const differs = r.join(' ') !== runtime.join(' ');
     if (!differs && freq < MIN_FREQ && !fixes.has(w)) { dropped++; continue; }

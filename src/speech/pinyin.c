@@ -114,10 +114,41 @@ static int find_in(const char *lo, const char *hi, const char *word, size_t len,
     return out->word_len == len;
 }
 
+/* The lines of words.txt that start with one character (cached: most lookups of a run
+ * start with the same few hundred characters). */
+static void char_range(const char *ch, size_t len, const char **lo, const char **hi)
+{
+    static struct {
+        char ch[4];
+        size_t len;
+        const char *lo, *hi;
+    } cache[4096];
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)ch[i]) * 16777619u;
+    h &= 4095;
+    if (cache[h].len != len || memcmp(cache[h].ch, ch, len) != 0) {
+        const char *b = table_begin(), *e = recast_pinyin_words_end;
+        cache[h].lo = bound(b, e, ch, len, 0);
+        cache[h].hi = bound(cache[h].lo, e, ch, len, 1);
+        memcpy(cache[h].ch, ch, len), cache[h].len = len;
+    }
+    *lo = cache[h].lo, *hi = cache[h].hi;
+}
+
 /* A word of words.txt. */
 static int table_find(const char *word, size_t len, struct table_line *out)
 {
-    return find_in(table_begin(), recast_pinyin_words_end, word, len, out);
+    uint32_t cp;
+    int l = utf8_decode(word, len, &cp);
+    if (l <= 0) return 0;
+    const char *lo, *hi;
+    char_range(word, (size_t)l, &lo, &hi);
+    if ((size_t)l == len) { /* a character: its own line comes first in its range */
+        if (lo >= hi) return 0;
+        parse_line(lo, hi, out);
+        return out->word_len == len;
+    }
+    return find_in(lo, hi, word, len, out);
 }
 
 /* The CC-CEDICT reading of a word (cedict.txt: WORD TAB READING), which wins over
@@ -253,13 +284,16 @@ static int segment(struct hchar *c, int n, const struct lexicon *lex, struct seg
     for (int i = n - 1; i >= 0; i--) {
         /* a single character is always a way through */
         best[i] = -log_total + best[i + 1] - 1e-9, next_len[i] = 1, src[i] = PY_CHARS;
-        const char *lo = table_begin(), *end = hi;
+        const char *lo, *end;
+        char_range(c[i].simp_bytes, (size_t)c[i].simp_len, &lo, &end);
         size_t klen = 0;
         for (int k = 1; k <= MAX_WORD_CHARS && i + k <= n; k++) {
             memcpy(key + klen, c[i + k - 1].simp_bytes, (size_t)c[i + k - 1].simp_len);
             klen += (size_t)c[i + k - 1].simp_len;
-            lo = bound(lo, end, key, klen, 0);
-            end = bound(lo, end, key, klen, 1);
+            if (k > 1) {
+                lo = bound(lo, end, key, klen, 0);
+                end = bound(lo, end, key, klen, 1);
+            }
             if (lo >= end) break;
             struct table_line tl;
             parse_line(lo, hi, &tl);
@@ -321,7 +355,7 @@ static int in_set(uint32_t cp, const char *set)
 static const char DIGITS[] = "零〇一二三四五六七八九十";
 static const char NUMERALS[] = "零〇一二三四五六七八九十两百千万亿几多";
 /* single-character verbs read with a neutral second syllable when doubled (看看, 想想) */
-static const char REDUP_VERBS[] = "看想试说听走谈聊问等找玩写读学坐查摸尝比练动猜算讲逛转歇洗擦拍揉敲跑跳睡抱笑";
+static const char REDUP_VERBS[] = "看想试说听走谈聊问找玩写读学坐查摸尝比练动猜算讲逛转歇洗擦拍揉敲跑跳睡抱笑";
 /* kinship and pet forms, doubled: second syllable neutral (妈妈, 哥哥, 宝宝) */
 static const char KINSHIP[] = "妈爸哥姐弟妹爷奶姥叔舅婶姑伯婆公太宝娃";
 /* complements of a V不C potential form, where 不 is neutral (来不及, 看不见, 差不多) */
@@ -329,10 +363,14 @@ static const char COMPLEMENTS[] = "起及了到得见住动开完下上出来去
 /* the same, when 不 and its complement are not one dictionary word with the verb */
 static const char RESULT_COMPLEMENTS[] = "了起及见懂动完住到开出下上来去过清掉着透惯成";
 /* one-character words before 不 that are not verbs (我不懂: bù) */
-static const char NOT_VERBS[] = "我你他她它谁也都还就又再很太最更没不并才却倒可真而且但人事";
+static const char NOT_VERBS[] = "我你他她它谁也都还就又再很太最更没不并才却倒可真而且但人事和与跟同及或只";
 /* before 得, a subject or adverb makes it the modal děi (我得走, 就得改) */
 static const char *const DEI_BEFORE[] = {"我", "你", "他", "她", "它", "我们", "你们", "他们", "她们", "咱们",
                                          "大家", "就", "还", "也", "都", "总", "必须", "可", "真", NULL};
+/* degree adverbs: 更多地, 很快地 (an adjective of one character between them and 地) */
+static const char *const DEGREE[] = {"更", "很", "最", "越", "太", "极", "比较", "非常", "十分", "相当", NULL};
+/* after these, a 为 of its own is wéi (转化为, 称之为, 分为, 成为) */
+static const char WEI2_AFTER[] = "化成称作分视变转改定列选译认以之名奉誉";
 /* after these, 过 is the verb guò (没过多久), not the aspect particle */
 static const char GUO_VERB_AFTER[] = "不没还也都就太很再又先刚才";
 
@@ -389,6 +427,8 @@ static void rule_particles(struct ctx *x)
         case 0x5730: /* 地: the adverbial de after a word of two or more characters */
             if (prev_han && has_next && x->w[wi - 1].n >= 2 && x->w[wi - 1].source != PY_LEXICON)
                 strcpy(h->syl, "de5");
+            else if (prev_han && has_next && x->w[wi - 1].n == 1 && wi >= 2 && word_in(x, wi - 2, DEGREE))
+                strcpy(h->syl, "de5"); /* 更多地, 很快地 */
             break;
         case 0x5F97: /* 得: děi after a subject or adverb; de after anything else */
             if (!prev_han) break;
@@ -400,6 +440,9 @@ static void rule_particles(struct ctx *x)
         case 0x8FC7: /* 过: the aspect particle after a verb */
             if (prev_han && !in_set(prev, GUO_VERB_AFTER) && x->w[wi - 1].n == 1 && !in_set(prev, NUMERALS))
                 strcpy(h->syl, "guo5");
+            break;
+        case 0x4E3A: /* 为: wéi "as, become" after verbs that take it (转化为, 称之为, 分为) */
+            if (prev_han && in_set(prev, WEI2_AFTER)) strcpy(h->syl, "wei2");
             break;
         case 0x884C: /* 行: the classifier háng after a numeral (三万行代码) */
             if (prev_han && in_set(prev, NUMERALS)) strcpy(h->syl, "hang2");
@@ -422,7 +465,8 @@ static void rule_classifier_ge(struct ctx *x)
         if (h->simp != 0x4E2A || x->w[h->word].source == PY_LEXICON || strcmp(h->syl, "ge4") != 0) continue;
         const struct seg_word *w = &x->w[h->word];
         if (w->n > 1 && i == w->start) continue;
-        if (in_set(x->c[i - 1].simp, NUMERALS) || in_set(x->c[i - 1].simp, "这那哪每某半")) strcpy(h->syl, "ge5");
+        uint32_t prev = x->c[i - 1].simp;
+        if ((in_set(prev, NUMERALS) && prev != 0x591A) || in_set(prev, "这那哪每某半")) strcpy(h->syl, "ge5");
     }
 }
 
@@ -467,13 +511,15 @@ static void rule_yi_bu(struct ctx *x)
                 strcpy(h->syl, "bu5");
                 continue;
             }
-            if (w->n == 3 && i == w->start + 1 && in_set(next, COMPLEMENTS)) { /* 来不及, 差不多 */
+            if (w->n == 3 && i == w->start + 1 && in_set(next, COMPLEMENTS) && !in_set(prev, NOT_VERBS)) { /* 来不及 */
                 strcpy(h->syl, "bu5");
                 continue;
             }
             /* V不C across words: a one-character verb, 不, a result or direction (看不见, 来不了) */
+            int next_alone = i + 1 < x->n && x->w[x->c[i + 1].word].n == 1; /* 来不了, not 不了解 */
             if (i >= 1 && x->c[i - 1].word != h->word && x->w[x->c[i - 1].word].n == 1 &&
-                (w->n == 1 || i == w->start) && in_set(next, RESULT_COMPLEMENTS) && !in_set(prev, NOT_VERBS)) {
+                ((w->n == 2 && i == w->start) || (w->n == 1 && next_alone)) && in_set(next, RESULT_COMPLEMENTS) &&
+                !in_set(prev, NOT_VERBS)) {
                 strcpy(h->syl, "bu5");
                 continue;
             }
@@ -613,7 +659,9 @@ void py_read(const char *text, size_t len, const struct lexicon *lex, struct py_
             i = j;
             continue;
         }
-        if (strchr(",.?!;:", (int)cp) && cp != 0 && b.text.len && b.text.data[b.text.len - 1] != ' ' &&
+        if (cp == 0x3002) cp = '.'; /* 。 */
+        else if (cp == 0x3001) cp = ','; /* 、 */
+        if (cp < 0x80 && strchr(",.?!;:", (int)cp) && cp != 0 && b.text.len && b.text.data[b.text.len - 1] != ' ' &&
             !strchr(",.?!;:", b.text.data[b.text.len - 1]))
             sb_addc(&b.text, (char)cp); /* intonation: after the syllable it follows */
         i += (size_t)l;

@@ -55,7 +55,8 @@ struct py_reading {
 
 /* Reads a normalised Mandarin run (zhnorm output: Han characters, punctuation, [[...]]
  * from the lexicon).  Anything that is neither Han, [[...]] nor ,.?!;: is dropped; a Han
- * character without any known reading is dropped too (and not in han).  Never fails. */
+ * character without any known reading is dropped too (and not in han).  。 and 、 are
+ * written . and ,.  Never fails. */
 void py_read(const char *text, size_t len, const struct lexicon *lex, struct py_reading *out);
 void py_reading_free(struct py_reading *r);
 

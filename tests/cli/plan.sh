@@ -10,7 +10,11 @@ check_zero() {
     if [ "$n" = 0 ]; then pass "plan: $1 (0)"; else fail "plan: $1" "$n segments"; fi
 }
 check_zero "no Mandarin segment switches to English, no '(en)' in its phonemes" '.lang=="cmn" and (.phonemes|test("\\(en\\)"))'
-check_zero "no ASCII letter or digit in a Mandarin segment" '.lang=="cmn" and (.text|test("[A-Za-z0-9]"))'
+check_zero "no ASCII letter or digit in what a Mandarin segment reads" '.lang=="cmn" and (.han|test("[A-Za-z0-9]"))'
+check_zero "a Mandarin segment's text is pinyin: syllables with a tone digit, [[phonemes]], punctuation" \
+    '.lang=="cmn" and (.text|test("^(([a-z]+[1-5]|\\[\\[[^]]*\\]\\])[,.?!;:]* ?)+$")|not)'
+check_zero "one syllable per character read in every Mandarin segment" \
+    '.lang=="cmn" and ((.words|map(.pinyin|split(" ")|length)|add) != (.han|length))'
 check_zero "no Han character in an English segment" '.lang=="en" and (.text|test("\\p{Han}"))'
 check_zero "no Mandarin segment without phonemes" '.lang=="cmn" and (.phonemes|length)==0'
 n=$(jq '.turns | length' "$TMP/plan.json")

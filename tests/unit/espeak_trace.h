@@ -24,7 +24,7 @@ struct trace_syl {
 
 static int trace_cb(short *wav, int n, espeak_EVENT *ev) { (void)wav, (void)n, (void)ev; return 0; }
 
-static int trace_open(const char *voice)
+static inline int trace_open(const char *voice)
 {
     static int opened;
     if (!opened) {
@@ -35,7 +35,7 @@ static int trace_open(const char *voice)
     return espeak_SetVoiceByName(voice) == EE_OK ? 0 : -1;
 }
 
-static int trace_tone_class(const char *digits, size_t n)
+static inline int trace_tone_class(const char *digits, size_t n)
 {
     if (n == 0) return 0;
     if (n >= 2 && digits[0] == digits[1]) return digits[0] == '5' ? 1 : 5; /* 55, 11/22/33/44 */
@@ -46,7 +46,7 @@ static int trace_tone_class(const char *digits, size_t n)
 }
 
 /* Synthesizes text with the current voice and returns its groups (caller frees *out). */
-static int trace_text(const char *text, struct trace_syl **out, int *n_out)
+static inline int trace_text(const char *text, struct trace_syl **out, int *n_out)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -87,7 +87,7 @@ static int trace_text(const char *text, struct trace_syl **out, int *n_out)
 }
 
 /* Phonemes of one syllable ("ren4") said alone (cached; NULL if espeak gives no group). */
-static const char *trace_alone(const char *syl)
+static inline const char *trace_alone(const char *syl)
 {
     static struct {
         char syl[12];
@@ -115,7 +115,7 @@ static const char *trace_alone(const char *syl)
 
 /* Is a tone heard as `heard` right for an expected lexical tone (with espeak's 3-3 sandhi
  * before another third tone)? */
-static int trace_tone_ok(int expected, int heard, int next_expected, const char *syl_base)
+static inline int trace_tone_ok(int expected, int heard, int next_expected, const char *syl_base)
 {
     if (heard == 0) return strcmp(syl_base, "m") == 0 || strcmp(syl_base, "n") == 0 || strcmp(syl_base, "ng") == 0 ||
                            strcmp(syl_base, "hng") == 0 || strcmp(syl_base, "hm") == 0;
