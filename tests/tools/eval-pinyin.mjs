@@ -7,7 +7,8 @@
 // sandhi, decided against 现代汉语词典 / 普通话异读词审音表, one entry per word, never per
 // sentence; a syllable may list accepted alternatives, li3|li5) decides, and a
 // disagreement nobody adjudicated counts against recast.
-// CC-CEDICT (longest match) is shown as the second dictionary in the listings.
+// CC-CEDICT (longest match) is the second dictionary: SHOW_CEDICT=N lists where recast and
+// pinyin-pro agree but CC-CEDICT does not (errors the two might share), for adjudication.
 // A syllable is right when espeak said the reference syllable (the phonemes of recast's
 // syllable, checked by pinyin_measure) with the reference tone (a third tone heard as a
 // second before another third: espeak's 3-3 sandhi).
@@ -55,7 +56,7 @@ const toneOk = (want, heard, next, base) => {
 
 let total = 0, right = 0, aligned = 0, heardAsWritten = 0, yibuTotal = 0, yibuRight = 0;
 let agreePP = 0, unadjudicated = 0, adjudicatedAgainstPP = 0;
-const wrongGroups = new Map(), disagreeGroups = new Map();
+const wrongGroups = new Map(), disagreeGroups = new Map(), cedictGroups = new Map();
 const listed = ['认为', '作为', '成为', '行为', '了解', '地方', '重新', '处于', '处理', '取得', '获得', '得到', '部分',
     '挑战', '兴奋', '好奇', '万行', '调整', '应用', '几乎', '似乎', '信息'];
 const listedStats = new Map(listed.map((w) => [w, [0, 0]]));
@@ -118,6 +119,10 @@ for (const line of readFileSync(measurePath, 'utf8').split('\n')) {
                 ` (pinyin-pro ${pp[i]}, CC-CEDICT ${cd[i]}${adjAt[i] ? ', adjudicated ' + adjAt[i][0] : ''})`;
             wrongGroups.set(key, (wrongGroups.get(key) || 0) + 1);
         }
+        if (ours[i] === pp[i] && cd[i] !== '?' && cd[i] !== ours[i] && !adjAt[i]) { // shared with pinyin-pro, not CC-CEDICT
+            const key = `${ctx}[${chars[i]}] recast = pinyin-pro ${ours[i]}, cedict ${cd[i]}`;
+            cedictGroups.set(key, (cedictGroups.get(key) || 0) + 1);
+        }
         if (ours[i] !== pp[i]) {
             const key = `${ctx}[${chars[i]}] recast ${ours[i]} pinyin-pro ${pp[i]} cedict ${cd[i]}${adjAt[i] ? ' adj ' + adjAt[i][1] : ''}`;
             disagreeGroups.set(key, (disagreeGroups.get(key) || 0) + 1);
@@ -142,4 +147,5 @@ console.log(`recast = pinyin-pro on ${agreePP} (${pct(agreePP, total)}); adjudic
 console.log('issue words (right / seen): ' + [...listedStats].map(([w, [n, ok]]) => `${w} ${ok}/${n}`).join(', '));
 const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
 if (process.env.SHOW_WRONG) for (const [k, n] of top(wrongGroups, Number(process.env.SHOW_WRONG))) console.log(`  wrong x${n}: ${k}`);
+if (process.env.SHOW_CEDICT) for (const [k, n] of top(cedictGroups, Number(process.env.SHOW_CEDICT))) console.log(`  cedict differs x${n}: ${k}`);
 if (process.env.SHOW_DISAGREE) for (const [k, n] of top(disagreeGroups, Number(process.env.SHOW_DISAGREE))) console.log(`  disagree x${n}: ${k}`);
