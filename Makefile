@@ -4,7 +4,7 @@
 #   make test       install deps, build, run every test (last line: N passed, N failed)
 #   make SANITIZE=1 ... build with ASan+UBSan into build-san/
 
-PKGS     := espeak-ng sndfile opus ogg soxr libebur128 jansson nettle
+PKGS     := espeak-ng sndfile opus ogg soxr libebur128 jansson nettle opencc
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -MMD -MP
@@ -21,6 +21,10 @@ endif
 
 VERSION  := $(shell cat VERSION)
 CFLAGS   += -DRECAST_VERSION=\"$(VERSION)\" -Isrc
+# the Mandarin word tables embedded by src/speech/pinyin_data.c (scripts/gen-pinyin-data.sh)
+PINYIN_WORDS  := $(CURDIR)/data/pinyin/words.txt
+PINYIN_CEDICT := $(CURDIR)/data/pinyin/cedict.txt
+DATA_CFLAGS   := -DPINYIN_WORDS_PATH=\"$(PINYIN_WORDS)\" -DPINYIN_CEDICT_PATH=\"$(PINYIN_CEDICT)\"
 
 SRC      := $(wildcard src/*/*.c)
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRC)))
@@ -35,7 +39,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TRANSCRIPT ?= transcripts/dwarkesh-hassabis-2024.zh.txt
 
 .PHONY: all deps podcast test unit clean format fuzz
-all: $(BUILD)/recast $(UNIT_BIN)
+TOOL_BIN := $(BUILD)/tests/pinyin_measure $(BUILD)/tests/frontend_bench
+all: $(BUILD)/recast $(UNIT_BIN) $(TOOL_BIN)
 
 deps:
 	@scripts/install-deps.sh
@@ -53,6 +58,10 @@ $(BUILD)/obj/publish/page_assets.o: $(PAGE_GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/obj/speech/pinyin_data.o: src/speech/pinyin_data.c $(PINYIN_WORDS) $(PINYIN_CEDICT)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DATA_CFLAGS) -c -o $@ $<
+
 $(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
 
@@ -64,6 +73,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 
 $(BUILD)/tests:
 	mkdir -p $@
+
+# measuring tools (tests/tools/measure-pinyin.sh, scripts/bench.sh), not test binaries
+$(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 podcast: deps
 	$(MAKE) $(BUILD)/recast
@@ -77,9 +90,9 @@ test: deps
 # Fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS from its seed corpus in
 # tests/fuzz/corpus; new inputs go to build-fuzz/corpus-*; crashes to build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := parse frontend lexicon
+FUZZ_TARGETS := parse frontend lexicon pinyin
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
-                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DRECAST_VERSION=\"$(VERSION)\"
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DRECAST_VERSION=\"$(VERSION)\" $(DATA_CFLAGS)
 fuzz: deps $(PAGE_GEN)
 	mkdir -p build-fuzz
 	set -e; for t in $(FUZZ_TARGETS); do \

@@ -2,6 +2,8 @@
 # Benchmarks, side by side in one run; prints a table.  Never used by tests (timings are
 # noisy on shared machines).
 #   scripts/bench.sh parse    the parser: bundled interview, a 3 MB single-paragraph turn
+#   scripts/bench.sh frontend the front end (Mandarin read as pinyin) on the whole interview,
+#                             and a fresh process's first clause with the word table
 #   scripts/bench.sh render   the naive pipeline vs recast -j1, -j2, warm cache, one clip
 #   scripts/bench.sh          both
 set -eu
@@ -32,6 +34,7 @@ measure() {
 
 header() { printf '%-40s %8s %8s %8s %9s %9s\n' "$1" "wall s" "CPU s" "RSS MB" "realtime" "vs naive"; }
 
+case $what in parse|frontend|render|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render)" >&2; exit 64 ;; esac
 if [ "$what" = parse ] || [ "$what" = all ]; then
     python3 - "$TMP/big.txt" <<'PY'
 import sys
@@ -41,6 +44,19 @@ PY
     header "parser"
     measure "parse: bundled interview (62 KB)" 0 "$RECAST" parse "$SEED"
     measure "parse: 3 MB single-paragraph turn" 0 "$RECAST" parse "$TMP/big.txt"
+    echo
+fi
+
+if [ "$what" = frontend ] || [ "$what" = all ]; then
+    BENCH_FE=$(dirname "$RECAST")/tests/frontend_bench
+    [ -x "$BENCH_FE" ] || { echo "bench: build first (make all)" >&2; exit 1; }
+    "$RECAST" parse "$SEED" 2>/dev/null | jq -r '.sections[].turns[].text | gsub("\n"; " ")' >"$TMP/turns.txt"
+    NAIVE_WALL=0
+    header "front end"
+    "$BENCH_FE" --turns <"$TMP/turns.txt"
+    "$BENCH_FE" --first '我认为这个问题很重要，一百万行代码。'
+    measure "a fresh process: first clause, whole run" 0 "$BENCH_FE" --first '我认为这个问题很重要，一百万行代码。'
+    measure "recast plan on the interview (+ espeak phonemes)" 0 "$RECAST" plan "$SEED"
     echo
 fi
 

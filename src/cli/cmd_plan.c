@@ -66,9 +66,14 @@ static int cmd_plan(int argc, char **argv)
             sb_init(&ph), sb_init(&voice);
             synth_voice_spec(p, plan.segments[i].lang, &voice);
             if (synth_phonemes(p, plan.segments[i].lang, plan.segments[i].text, &ph, &err) != 0) break;
-            json_array_append_new(segs, json_pack("{s:s, s:s, s:s, s:s, s:i}", "lang", lang_code(plan.segments[i].lang),
-                                                  "text", plan.segments[i].text, "phonemes", sb_cstr(&ph), "voice",
-                                                  sb_cstr(&voice), "clause", plan.segments[i].clause));
+            json_t *seg = json_pack("{s:s, s:s, s:s, s:s, s:i}", "lang", lang_code(plan.segments[i].lang), "text",
+                                    plan.segments[i].text, "phonemes", sb_cstr(&ph), "voice", sb_cstr(&voice),
+                                    "clause", plan.segments[i].clause);
+            if (plan.segments[i].lang == LANG_CMN) {
+                json_object_set_new(seg, "han", json_string(plan.segments[i].reading.han));
+                json_object_set_new(seg, "words", cli_pinyin_words_json(&plan.segments[i].reading));
+            }
+            json_array_append_new(segs, seg);
             sb_free(&ph), sb_free(&voice);
         }
         json_t *clauses = json_array();
@@ -104,10 +109,13 @@ const struct command cli_cmd_plan = {
      "\n"
      "Runs the front end on each turn and prints, as JSON, exactly what goes to espeak-ng:\n"
      "  {\"turns\": [{\"index\", \"section\", \"speaker\", \"voice\", \"clauses\": [..],\n"
-     "    \"segments\": [{\"lang\": \"cmn\"|\"en\", \"text\", \"phonemes\", \"voice\", \"clause\"}]}]}\n"
+     "    \"segments\": [{\"lang\": \"cmn\"|\"en\", \"text\", \"phonemes\", \"voice\", \"clause\",\n"
+     "    \"han\", \"words\"}]}]}\n"
      "'text' is passed to espeak as it is; 'phonemes' is espeak's reading of it with that voice\n"
      "(espeak_TextToPhonemes).  Check pronunciation here without listening: an English switch\n"
-     "'(en)' inside a Mandarin segment, digits left in Mandarin, a name read wrongly.\n"
+     "'(en)' inside a Mandarin segment, a name read wrongly.  A Mandarin segment's text is\n"
+     "pinyin; it also has 'han' (the characters read, in order) and 'words' ([{\"word\",\n"
+     "\"pinyin\", \"source\"}], see recast pinyin).\n"
      "\n"
      "The front end: clauses split at punctuation; Mandarin and Latin runs go to separate\n"
      "voices; numbers in Mandarin are written out (2010年 -> 二零一零年, 3.5% -> 百分之三点五);\n"

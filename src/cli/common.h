@@ -8,6 +8,7 @@
 #define RECAST_CLI_COMMON_H
 
 #include <getopt.h>
+#include <jansson.h>
 
 #include "base/util.h"
 #include "config/lexicon.h"
@@ -25,8 +26,13 @@ struct command {
     int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 };
 
-extern const struct command cli_cmd_parse, cli_cmd_list, cli_cmd_plan, cli_cmd_say, cli_cmd_render,
+extern const struct command cli_cmd_parse, cli_cmd_list, cli_cmd_plan, cli_cmd_pinyin, cli_cmd_say, cli_cmd_render,
     cli_cmd_cache, cli_cmd_help;
+
+/* The words of a Mandarin segment's reading as JSON: [{"word", "pinyin", "source"}]
+ * (cmd_pinyin.c; recast plan shows them too).  The caller owns the array. */
+struct py_reading;
+json_t *cli_pinyin_words_json(const struct py_reading *r);
 
 /* The command called `name`, or NULL. */
 const struct command *cli_find_command(const char *name);

@@ -1,6 +1,8 @@
 /* lexicon.c: see lexicon.h. */
 #include "config/lexicon.h"
 
+#include "base/utf8.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,62 @@ static int balanced_brackets(const char *s)
         }
     }
     return depth == 0;
+}
+
+static int all_han(const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int l = utf8_decode(s + i, len - i, &cp);
+        if (l <= 0 || !utf8_is_han(cp)) return 0;
+        i += (size_t)l;
+    }
+    return len > 0;
+}
+
+/* A cmn replacement made of Latin letters, digits and spaces only is pinyin: normalises it
+ * into *out ("Liao3  jie3" -> "liao3 jie3", ü -> v) and checks one syllable with a tone
+ * digit per character of word.  Returns 1 if it is pinyin, 0 if not, -1 (err set) if it
+ * is malformed pinyin. */
+static int parse_pinyin(const char *word, const char *repl, char **out, const char *path, int line,
+                        struct rc_error *err)
+{
+    int latin = 0;
+    for (const char *p = repl; *p; p++) {
+        if ((unsigned char)*p == 0xC3 && ((unsigned char)p[1] == 0xBC || (unsigned char)p[1] == 0x9C)) { p++; continue; }
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) latin = 1;
+        else if (!(*p >= '0' && *p <= '9') && *p != ' ' && *p != '\t') return 0;
+    }
+    if (!latin) return 0;
+    struct strbuf sb;
+    sb_init(&sb);
+    int n = 0, bad = 0;
+    for (const char *p = repl; *p;) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        if (n++) sb_addc(&sb, ' ');
+        size_t start = sb.len;
+        while (*p && *p != ' ' && *p != '\t') {
+            if ((unsigned char)*p == 0xC3) sb_addc(&sb, 'v'), p += 2;
+            else sb_addc(&sb, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)), p++;
+        }
+        size_t l = sb.len - start;
+        const char *syl = sb.data + start;
+        if (l < 2 || syl[l - 1] < '1' || syl[l - 1] > '5') bad = 1;
+        for (size_t i = 0; i + 1 < l; i++)
+            if (syl[i] < 'a' || syl[i] > 'z') bad = 1;
+    }
+    size_t chars = utf8_length(word, strlen(word));
+    if (bad || !all_han(word) || (size_t)n != chars) {
+        sb_free(&sb);
+        return rc_fail(err, RC_DATAERR,
+                       "%s:%d: \"%s\" = \"%s\": pinyin for a cmn word is one syllable with a tone digit (1-4, 5 "
+                       "neutral; v for ü) per Han character, e.g. cmn 了解 = liao3 jie3 (%zu characters, %d syllables)",
+                       path, line, word, repl, chars, n);
+    }
+    *out = sb_detach(&sb);
+    return 1;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -70,9 +128,12 @@ static int parse_line(struct lexicon *lex, const char *path, int line, char *s, 
         if (lex->entries[i].lang == lang && strcmp(lex->entries[i].word, word) == 0)
             return rc_fail(err, RC_DATAERR, "%s:%d: \"%s\" is already defined on line %d", path, line, word,
                            lex->entries[i].line);
+    char *pinyin = NULL;
+    int is_pinyin = lang == LANG_CMN ? parse_pinyin(word, repl, &pinyin, path, line, err) : 0;
+    if (is_pinyin < 0) return -1;
     lex->entries = xrealloc(lex->entries, sizeof *lex->entries * (size_t)(lex->n_entries + 1));
     lex->entries[lex->n_entries++] =
-        (struct lexicon_entry){lang, xstrdup(word), strlen(word), xstrdup(repl), line};
+        (struct lexicon_entry){lang, xstrdup(word), strlen(word), is_pinyin ? pinyin : xstrdup(repl), line, is_pinyin};
     return 0;
 }
 
@@ -136,7 +197,7 @@ void lexicon_apply_cmn(const struct lexicon *lex, const char *text, size_t len, 
         const struct lexicon_entry *hit = NULL;
         for (int k = 0; k < lex->n_entries && !hit; k++) {
             const struct lexicon_entry *e = &lex->entries[k];
-            if (e->lang == LANG_CMN && e->word_len <= len - i && memcmp(text + i, e->word, e->word_len) == 0) hit = e;
+            if (e->lang == LANG_CMN && !e->pinyin && e->word_len <= len - i && memcmp(text + i, e->word, e->word_len) == 0) hit = e;
         }
         if (hit) {
             sb_adds(out, hit->replacement);

@@ -226,7 +226,22 @@ static int has_content(const char *s, size_t len)
 static void add_segment(struct fe_plan *plan, enum lang lang, struct strbuf *text)
 {
     plan->segments = xrealloc(plan->segments, sizeof *plan->segments * (size_t)(plan->n_segments + 1));
-    plan->segments[plan->n_segments++] = (struct fe_segment){lang, sb_detach(text), plan->n_clauses - 1};
+    plan->segments[plan->n_segments++] = (struct fe_segment){lang, sb_detach(text), plan->n_clauses - 1, NULL, {0}};
+    plan->clauses[plan->n_clauses - 1].n_segments++;
+}
+
+/* A Mandarin segment: written is read as pinyin (nothing is added if nothing is said). */
+static void add_mandarin_segment(struct fe_plan *plan, const struct strbuf *written, const struct lexicon *lex)
+{
+    struct py_reading r;
+    py_read(written->data, written->len, lex, &r);
+    if (!speakable(r.text, strlen(r.text))) {
+        py_reading_free(&r);
+        return;
+    }
+    plan->segments = xrealloc(plan->segments, sizeof *plan->segments * (size_t)(plan->n_segments + 1));
+    plan->segments[plan->n_segments++] =
+        (struct fe_segment){LANG_CMN, xstrdup(r.text), plan->n_clauses - 1, xstrndup(written->data, written->len), r};
     plan->clauses[plan->n_clauses - 1].n_segments++;
 }
 
@@ -308,7 +323,7 @@ static void segment_clause(struct fe_plan *plan, const char *clause, size_t len,
             while (run_end > run_start && s[run_end - 1] == ' ') run_end--;
             if (run_end > run_start && speakable(s + run_start, run_end - run_start)) {
                 fe_mandarin_text(s + run_start, run_end - run_start, lex, &text);
-                if (speakable(text.data, text.len)) add_segment(plan, LANG_CMN, &text);
+                if (speakable(text.data, text.len)) add_mandarin_segment(plan, &text, lex);
                 text.len = 0;
             }
             if (i == n) break;
@@ -403,7 +418,10 @@ void fe_plan_turn_lang(const char *text, const struct lexicon *lex, int english,
 void fe_plan_free(struct fe_plan *plan)
 {
     for (int i = 0; i < plan->n_clauses; i++) free(plan->clauses[i].display);
-    for (int i = 0; i < plan->n_segments; i++) free(plan->segments[i].text);
+    for (int i = 0; i < plan->n_segments; i++) {
+        free(plan->segments[i].text), free(plan->segments[i].written);
+        py_reading_free(&plan->segments[i].reading);
+    }
     free(plan->clauses);
     free(plan->segments);
     memset(plan, 0, sizeof *plan);

@@ -2,10 +2,13 @@
  *
  * A turn's text is split into clauses at punctuation (。！？.!? end a sentence; ，、；：,;:
  * and dashes end a clause; a newline ends a paragraph).  Each clause is split into
- * runs of Mandarin and of Latin script.  A Mandarin run is lexicon-replaced and
- * normalised (zhnorm: numbers written out, symbols dropped); a Latin run becomes English
- * text (acronyms spelled letter by letter, CamelCase split, lexicon applied).  Digits
- * attached to a Latin name stay in the English run (GPT-4, Gemini 1.5, RT-2).
+ * runs of Mandarin and of Latin script.  A Mandarin run is lexicon-replaced, normalised
+ * (zhnorm: numbers written out, symbols dropped) and read by words (pinyin.h: segmented,
+ * polyphones decided, 一/不 sandhi and neutral tones applied): espeak's cmn-latn-pinyin
+ * voice is given space-separated pinyin with tone digits.  A Latin run becomes English
+ * text (acronyms spelled letter by letter, CamelCase split, lexicon applied), read by the
+ * English voice.  Digits attached to a Latin name stay in the English run (GPT-4, Gemini
+ * 1.5, RT-2).
  *
  * The clause is the unit of subtitle timing; the segment the unit of synthesis (one
  * espeak_Synth call, one voice, never a language switch inside).  The synthesizer puts
@@ -16,6 +19,7 @@
 
 #include "config/lexicon.h"
 #include "base/util.h"
+#include "speech/pinyin.h"
 
 enum clause_end {
     END_NONE,     /* the text ended without punctuation */
@@ -26,8 +30,12 @@ enum clause_end {
 
 struct fe_segment {
     enum lang lang;
-    char *text; /* exactly what is passed to espeak (UTF-8; may hold [[phonemes]]) */
-    int clause; /* index of its clause */
+    char *text;    /* exactly what is passed to espeak (UTF-8; may hold [[phonemes]]); for
+                      LANG_CMN the pinyin of reading */
+    int clause;    /* index of its clause */
+    char *written; /* LANG_CMN: the Mandarin text that was read (lexicon and zhnorm applied,
+                      Han and punctuation); NULL for LANG_EN */
+    struct py_reading reading; /* LANG_CMN: its words and syllables; zeroed for LANG_EN */
 };
 
 struct fe_clause {
@@ -59,7 +67,7 @@ void fe_plan_free(struct fe_plan *plan);
 /* Lower-level steps, exported for the unit tests. */
 /* Appends the English reading of a Latin run (acronyms spelled, CamelCase split). */
 void fe_english_text(const char *run, size_t len, const struct lexicon *lex, struct strbuf *out);
-/* Appends the Mandarin text of a run (lexicon + zhnorm). */
+/* Appends the Mandarin text of a run (lexicon + zhnorm), before it is read as pinyin. */
 void fe_mandarin_text(const char *run, size_t len, const struct lexicon *lex, struct strbuf *out);
 
 #endif

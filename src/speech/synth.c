@@ -127,6 +127,12 @@ int synth_check_profile(const struct voice_profile *p, struct rc_error *err)
         rc = rc_fail(err, RC_DATAERR, "%s: unknown espeak-ng variant \"%s\" (no %s)", p->path, p->variant, sb_cstr(&path));
     sb_free(&path);
     if (rc == 0) rc = select_voice(p, LANG_CMN, err);
+    /* Mandarin segments are pinyin (frontend.h): only a pinyin voice reads them */
+    if (rc == 0 && !strstr(p->mandarin_voice, "pinyin"))
+        rc = rc_fail(err, RC_DATAERR,
+                     "%s: mandarin = %s: recast gives espeak Mandarin as pinyin (see recast pinyin), which only "
+                     "a pinyin voice reads; write mandarin = cmn-latn-pinyin",
+                     p->path, p->mandarin_voice);
     if (rc == 0) rc = select_voice(p, LANG_EN, err);
     return rc;
 }

@@ -51,7 +51,8 @@ void synth_close(void);
 /* The espeak-ng version string, e.g. "1.51". */
 const char *synth_espeak_version(void);
 
-/* Checks that a profile's voices and variant exist (RC_UNAVAILABLE naming the file). */
+/* Checks that a profile's voices and variant exist (RC_UNAVAILABLE naming the file) and
+ * that its Mandarin voice reads pinyin (RC_DATAERR otherwise). */
 int synth_check_profile(const struct voice_profile *p, struct rc_error *err);
 
 /* Renders one planned turn. */

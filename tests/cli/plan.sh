@@ -10,7 +10,11 @@ check_zero() {
     if [ "$n" = 0 ]; then pass "plan: $1 (0)"; else fail "plan: $1" "$n segments"; fi
 }
 check_zero "no Mandarin segment switches to English, no '(en)' in its phonemes" '.lang=="cmn" and (.phonemes|test("\\(en\\)"))'
-check_zero "no ASCII letter or digit in a Mandarin segment" '.lang=="cmn" and (.text|test("[A-Za-z0-9]"))'
+check_zero "no ASCII letter or digit in what a Mandarin segment reads" '.lang=="cmn" and (.han|test("[A-Za-z0-9]"))'
+check_zero "a Mandarin segment's text is pinyin: syllables with a tone digit, [[phonemes]], punctuation" \
+    '.lang=="cmn" and (.text|test("^(([a-z]+[1-5]|\\[\\[[^]]*\\]\\])[,.?!;:]* ?)+$")|not)'
+check_zero "one syllable per character read in every Mandarin segment" \
+    '.lang=="cmn" and ((.words|map(.pinyin|split(" ")|length)|add) != (.han|length))'
 check_zero "no Han character in an English segment" '.lang=="en" and (.text|test("\\p{Han}"))'
 check_zero "no Mandarin segment without phonemes" '.lang=="cmn" and (.phonemes|length)==0'
 n=$(jq '.turns | length' "$TMP/plan.json")
@@ -36,3 +40,21 @@ r=$(soxi -r "$TMP/say.wav" 2>/dev/null)
 [ "$r" = 22050 ] && pass "say: 22050 Hz" || fail "say: rate" "$r"
 expect_exit "say: unknown voice (64)" 64 "$RECAST" say --voice nobody 'x' -o "$TMP/x.wav"
 expect_exit "say: missing -o (64)" 64 "$RECAST" say 'x'
+# recast pinyin: how text is read, word by word
+out=$("$RECAST" pinyin '我认为这个问题很重要，一百万行代码。Gemini 不是一个模型' 2>&1)
+case $out in *"认为	ren4 wei2"*"行	hang2"*"dZ'EmInaI]]	(English)"*"不是	bu2 shi4"*"一个	yi2 ge5"*) pass "pinyin: words and their pinyin, English runs marked" ;;
+    *) fail "pinyin: words and their pinyin" "$out" ;; esac
+t=$("$RECAST" pinyin --json '我們認為' | jq -r '[.segments[0].text, .segments[0].han, (.segments[0].words | length)] | join("|")')
+[ "$t" = "wo3 men5 ren4 wei2|我們認為|2" ] && pass "pinyin: Traditional reads like Simplified (--json: text, han, words)" || fail "pinyin: Traditional" "$t"
+printf 'cmn 认为 = ren4 wei4\n' >"$TMP/lexpy.txt"
+out=$("$RECAST" pinyin --lexicon "$TMP/lexpy.txt" '我认为' 2>&1)
+case $out in *"认为	ren4 wei4	lexicon"*) pass "pinyin: a cmn pinyin lexicon entry wins and is marked" ;; *) fail "pinyin: lexicon entry" "$out" ;; esac
+a=$("$RECAST" plan --turn 3 "$SEED" 2>/dev/null | jq -r '[.turns[0].segments[] | select(.lang=="cmn") | .text] | join("/")')
+b=$("$RECAST" plan --turn 3 --lexicon "$TMP/lexpy.txt" "$SEED" 2>/dev/null | jq -r '[.turns[0].segments[] | select(.lang=="cmn") | .text] | join("/")')
+if [ -n "$a" ] && [ "$a" != "$b" ] && echo "$b" | grep -q 'ren4 wei4'; then
+    pass "plan: a reading change changes the text espeak is given (and so the cache key)"
+else fail "plan: reading change" "$a | $b"; fi
+printf 'cmn 认为 = ren wei\n' >"$TMP/lexbad.txt"
+expect_exit "pinyin: pinyin without tone digits in the lexicon (65)" 65 "$RECAST" pinyin --lexicon "$TMP/lexbad.txt" '认为'
+expect_contains "pinyin: the lexicon error names file:line" "$TMP/err" "lexbad.txt:1:"
+expect_exit "pinyin: missing TEXT (64)" 64 "$RECAST" pinyin

@@ -3,13 +3,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
 #include "check.h"
 #include "speech/frontend.h"
 #include "config/lexicon.h"
 
 static struct lexicon lex;
 
-/* "cmn:text|en:text|..." for a plan, clause boundaries as " / " */
+/* "cmn:written|en:text|..." for a plan, clause boundaries as " / " (a Mandarin segment
+ * shows the text that was read; its pinyin is tested below and in test_pinyin) */
 static const char *describe(const char *text)
 {
     static char out[4096];
@@ -20,7 +22,8 @@ static const char *describe(const char *text)
         if (i) strcat(out, plan.segments[i].clause != plan.segments[i - 1].clause ? " / " : "|");
         strcat(out, lang_code(plan.segments[i].lang));
         strcat(out, ":");
-        strncat(out, plan.segments[i].text, sizeof out - strlen(out) - 64);
+        const struct fe_segment *seg = &plan.segments[i];
+        strncat(out, seg->lang == LANG_CMN ? seg->written : seg->text, sizeof out - strlen(out) - 64);
     }
     fe_plan_free(&plan);
     return out;
@@ -132,7 +135,9 @@ int main(void)
         CHECK_INT(plan.clauses[2].end, END_SENTENCE);
         CHECK_INT(plan.clauses[3].end, END_PARAGRAPH);
         CHECK_STR(plan.clauses[4].display, "第二段");
-        CHECK_STR(plan.segments[1].text, "一千三百六十七次阅读,");
+        CHECK_STR(plan.segments[1].written, "一千三百六十七次阅读,");
+        CHECK_STR(plan.segments[1].text, "yi4 qian1 san1 bai3 liu4 shi2 qi1 ci4 yue4 du2,");
+        CHECK_STR(plan.segments[1].reading.han, "一千三百六十七次阅读");
         fe_plan_free(&plan);
     }
     TEST_CASE("frontend: a question ending in English keeps its question mark") {
@@ -142,7 +147,20 @@ int main(void)
         CHECK_STR(describe("——"), "");
         CHECK_STR(describe("用ＡＩ做"), "cmn:用|en:[[,eI 'aI]]|cmn:做");
     }
-    TEST_CASE("frontend: no ASCII letter or digit ever reaches a Mandarin segment") {
+    TEST_CASE("frontend: Mandarin is given to espeak as pinyin, English stays English") {
+        CHECK_STR(describe("我认为 Gemini 很好"), "cmn:我认为|en:[[dZ'EmInaI]]|cmn:很好");
+        struct fe_plan plan;
+        fe_plan_turn("我认为 DeepMind 一个不是。", &lex, &plan);
+        CHECK_INT(plan.n_segments, 3);
+        if (plan.n_segments == 3) {
+            CHECK_STR(plan.segments[0].text, "wo3 ren4 wei2");
+            CHECK_INT(plan.segments[0].reading.n_words, 2);
+            CHECK_STR(plan.segments[1].text, "Deep Mind");
+            CHECK_STR(plan.segments[2].text, "yi2 ge5 bu2 shi4.");
+        }
+        fe_plan_free(&plan);
+    }
+    TEST_CASE("frontend: no ASCII letter or digit ever reaches a Mandarin segment but its pinyin") {
         const char *samples[] = {"在2010年到2020年之间,GPT-4和3.5%的用户", "第3代AlphaGo在2016年", "1/2的人, -5度",
                                  "100万次 10,000个 3D 5G x86", "L3 A100 H100 芯片"};
         for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
@@ -150,9 +168,21 @@ int main(void)
             fe_plan_turn(samples[i], &lex, &plan);
             for (int s = 0; s < plan.n_segments; s++) {
                 if (plan.segments[s].lang != LANG_CMN) continue;
-                for (const char *c = plan.segments[s].text; *c; c++)
+                for (const char *c = plan.segments[s].written; *c; c++)
                     if ((*c >= '0' && *c <= '9') || ((*c | 32) >= 'a' && (*c | 32) <= 'z'))
-                        CHECK_FAIL_("\"%s\" left \"%s\" in a Mandarin segment", samples[i], plan.segments[s].text);
+                        CHECK_FAIL_("\"%s\" left \"%s\" in a Mandarin segment", samples[i], plan.segments[s].written);
+                /* the text is the syllables, one per character read, and punctuation */
+                const struct py_reading *r = &plan.segments[s].reading;
+                struct strbuf want;
+                sb_init(&want);
+                for (int k = 0; k < r->n_syllables; k++) sb_printf(&want, "%s%s", k ? " " : "", r->syllables[k]);
+                struct strbuf got;
+                sb_init(&got);
+                for (const char *c = plan.segments[s].text; *c; c++)
+                    if (!strchr(",.?!;:", *c)) sb_addc(&got, *c);
+                CHECK_STR(sb_cstr(&got), sb_cstr(&want));
+                CHECK_INT(r->n_syllables, (long long)utf8_length(r->han, strlen(r->han)));
+                sb_free(&want), sb_free(&got);
             }
             fe_plan_free(&plan);
         }

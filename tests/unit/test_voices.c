@@ -249,6 +249,11 @@ int main(void)
         CHECK_INT(check_profile(&p, &err), -1);
         CHECK_INT(err.code, RC_UNAVAILABLE);
         CHECK(strstr(err.msg, "no voice \"xx-nosuch+") != NULL);
+        p.mandarin_voice = "cmn"; /* exists, but reads Han, not the pinyin recast gives it */
+        CHECK_INT(check_profile(&p, &err), -1);
+        CHECK_INT(err.code, RC_DATAERR);
+        CHECK(strstr(err.msg, "dwarkesh.voice: mandarin = cmn:") != NULL);
+        CHECK(strstr(err.msg, "write mandarin = cmn-latn-pinyin") != NULL);
     }
     TEST_CASE("voices: the pause policy is read from pauses.conf") {
         CHECK_INT(vs.pauses.section_break_ms, 1500);
