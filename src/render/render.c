@@ -83,7 +83,6 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
     free(voices_dir);
     if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0)
         return -1;
-    if (o->n_sections && !o->output) return rc_fail(err, RC_USAGE, "--section needs -o FILE.opus for the clip");
     if ((o->announce_sections || o->preface) && r->vs.narrator < 0)
         return rc_fail(err, RC_DATAERR, "%s: no narrator profile (role = narrator) for --announce-sections/--preface",
                        r->vs.dir);
