@@ -9,7 +9,7 @@
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
-           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON };
+           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_SET };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -19,11 +19,14 @@ static int cmd_render(int argc, char **argv)
         {"cache", required_argument, NULL, O_CACHE}, {"no-cache", no_argument, NULL, O_NO_CACHE},
         {"announce-sections", no_argument, NULL, O_ANNOUNCE}, {"preface", no_argument, NULL, O_PREFACE},
         {"html", no_argument, NULL, O_HTML}, {"progress", no_argument, NULL, O_PROGRESS},
-        {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON}, {0, 0, 0, 0}};
+        {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON},
+        {"set", required_argument, NULL, O_SET}, {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
     o.sections = sections;
+    const char **voice_sets = xcalloc((size_t)argc, sizeof *voice_sets);
+    o.voice_sets = voice_sets;
     int c, rc = RC_OK;
     double v;
     optind = 1;
@@ -61,7 +64,8 @@ static int cmd_render(int argc, char **argv)
         case O_PROGRESS: o.progress = 1; break;
         case 'q': o.quiet = 1; break;
         case O_LEXICON: o.lexicon_path = optarg; break;
-        case 'h': free(sections); return cli_print_help("render");
+        case O_SET: voice_sets[o.n_voice_sets++] = optarg; break;
+        case 'h': free(sections), free(voice_sets); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
     }
@@ -73,6 +77,7 @@ static int cmd_render(int argc, char **argv)
         if (render_run(&o, &err) != 0) rc = cli_report(&err);
     }
     free(sections);
+    free(voice_sets);
     return rc;
 }
 
@@ -118,9 +123,14 @@ const struct command cli_cmd_render = {
      "  -q, --quiet             print nothing but errors\n"
      "  --voices DIR            voice profiles and pause policy (default: the build's voices/)\n"
      "  --lexicon FILE          pronunciation lexicon (default: DIR/lexicon.txt)\n"
+     "  --set PROFILE.KEY=VALUE change a voice for this run only, without editing its file:\n"
+     "                          KEY is mandarin, english, variant, rate, pitch, range or\n"
+     "                          volume ('--set demis.pitch=45 --set demis.variant=m7');\n"
+     "                          see 'recast voices' for the profiles and variants\n"
      "\n"
      "Examples:\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
-     "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n",
+     "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n"
+     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section gemini --set demis.variant=m7\n",
     cmd_render};

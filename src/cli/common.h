@@ -26,7 +26,7 @@ struct command {
 };
 
 extern const struct command cli_cmd_parse, cli_cmd_list, cli_cmd_plan, cli_cmd_say, cli_cmd_render,
-    cli_cmd_cache, cli_cmd_help;
+    cli_cmd_voices, cli_cmd_cache, cli_cmd_help;
 
 /* The command called `name`, or NULL. */
 const struct command *cli_find_command(const char *name);

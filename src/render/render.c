@@ -81,6 +81,7 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
     char *voices_dir = o->voices_dir ? xstrdup(o->voices_dir) : voices_default_dir();
     int rc = voices_load(voices_dir, &r->vs, err);
     free(voices_dir);
+    for (int i = 0; rc == 0 && i < o->n_voice_sets; i++) rc = voices_override(&r->vs, o->voice_sets[i], err);
     if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0)
         return -1;
     if ((o->announce_sections || o->preface) && r->vs.narrator < 0)

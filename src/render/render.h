@@ -19,6 +19,8 @@ struct render_options {
     const char **sections;    /* --section S...: -o gets only these sections */
     int n_sections;
     const char *voices_dir;   /* NULL: default */
+    const char **voice_sets;  /* --set PROFILE.KEY=VALUE... for this run (voices_override) */
+    int n_voice_sets;
     const char *lexicon_path; /* NULL: <voices>/lexicon.txt */
     const char *cache_dir;    /* NULL: default */
     int no_cache;
