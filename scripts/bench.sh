@@ -5,13 +5,16 @@
 #   scripts/bench.sh frontend the front end (Mandarin read as pinyin) on the whole interview,
 #                             and a fresh process's first clause with the word table
 #   scripts/bench.sh render   the naive pipeline vs recast -j1, -j2, warm cache, one clip
-#   scripts/bench.sh          both
+#   scripts/bench.sh preview  render --section as a share of a full render: cold, after a
+#                             voice change, on the interview and on a long transcript
+#   scripts/bench.sh          parse and render
 set -eu
 cd "$(dirname "$0")/.."
 RECAST=${RECAST:-$PWD/build/recast}
 SEED=transcripts/dwarkesh-hassabis-2024.zh.txt
 export RECAST_VOICES=$PWD/voices SOURCE_DATE_EPOCH=1700000000
 what=${1:-all}
+SECTION=${SECTION:-3}   # Scaling 和对齐: 693 s of the interview's 5122 s (13.5%)
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 [ -x "$RECAST" ] || { echo "bench: build first (make)" >&2; exit 1; }
 
@@ -92,4 +95,53 @@ if [ "$what" = render ] || [ "$what" = all ]; then
     cmp -s "$TMP/j1.opus" "$TMP/j2.opus" && echo "-j1 and -j2 outputs are byte-identical" || echo "WARNING: -j1 and -j2 outputs differ"
     echo "naive output: $(soxi -D "$TMP/naive/all.wav" | cut -c1-7) s of audio, $(stat -c %s "$TMP/naive/naive.opus") bytes Opus, $(du -sm "$TMP/naive" | cut -f1) MB of temporary files"
     echo "recast output: $(stat -c %s "$TMP/j2.opus") bytes Opus; cache $(du -sm "$TMP/c2" | cut -f1) MB"
+fi
+
+# share LABEL CMD...: like measure, and the ratio of wall time to the last full render's.
+FULL_WALL=""
+share() {
+    label=$1; shift
+    start=$(date +%s.%N)
+    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
+        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
+    fi
+    end=$(date +%s.%N)
+    read -r user sys rss <"$TMP/time"
+    wall=$(echo "$end - $start" | bc)
+    [ -n "$FULL_WALL" ] || FULL_WALL=$wall
+    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FULL_WALL" 'BEGIN {
+        printf "%-52s %8.2f %8.2f %9s\n", l, w, u + s, sprintf("%.1f%%", 100 * w / f) }'
+}
+
+# preview TRANSCRIPT NAME: a cold full render, then --section $SECTION cold, and after a
+# voice change on the full render's cache; each clip is checked against the full render's.
+preview() {
+    t=$1 name=$2 d=$TMP/$2
+    secs=$("$RECAST" list "$t" 2>/dev/null | awk -v s="$SECTION" '$1 == s { print $(NF-1) }')
+    FULL_WALL=""
+    printf '%-52s %8s %8s %9s\n' "$name: --section $SECTION (est. $secs)" "wall s" "CPU s" "of full"
+    share "full render -j2, cold cache" "$RECAST" render "$t" -o "$d/full.opus" --clips "$d/clips" -j 2 --cache "$d/c1" -q
+    share "--section $SECTION -j2, cold cache" "$RECAST" render "$t" --section "$SECTION" -o "$d/s.opus" -j 2 --cache "$d/c2" -q
+    clip=$(ls "$d/clips/$(printf %02d "$SECTION")-"*.opus)
+    cmp -s "$d/s.opus" "$clip" && echo "  the cold --section clip is byte-identical to the full render's clip" || echo "  WARNING: the --section clip differs from the full render's clip"
+    share "--section $SECTION after a voice change (demis.pitch=45)" "$RECAST" render "$t" --section "$SECTION" --set demis.pitch=45 -o "$d/v.opus" -j 2 --cache "$d/c1" -q
+    share "the same voice change, full render" "$RECAST" render "$t" --set demis.pitch=45 -o "$d/vfull.opus" --clips "$d/vclips" -j 2 --cache "$d/c3" -q
+    clip=$(ls "$d/vclips/$(printf %02d "$SECTION")-"*.opus)
+    cmp -s "$d/v.opus" "$clip" && echo "  the voice-change preview is byte-identical to that full render's clip" || echo "  WARNING: the voice-change preview differs"
+    echo
+}
+
+if [ "$what" = preview ]; then
+    preview "$SEED" "interview (85 min)"
+    # A long real transcript: the interview three times over, each copy's turns made
+    # distinct (a different first word), so nothing is shared through the cache.
+    python3 - "$SEED" "$TMP/long.txt" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+out = [src]
+for k, word in enumerate(["其实,", "那么,"]):
+    out.append(re.sub(r"^(Dwarkesh|Demis)", lambda m: m.group(1) + word, src, flags=re.M))
+open(sys.argv[2], "w", encoding="utf-8").write("\n\n".join(out))
+PY
+    preview "$TMP/long.txt" "long transcript (3 x interview, 255 min)"
 fi

@@ -9,7 +9,7 @@
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
-           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST };
+           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST, O_SET };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -20,11 +20,14 @@ static int cmd_render(int argc, char **argv)
         {"announce-sections", no_argument, NULL, O_ANNOUNCE}, {"preface", no_argument, NULL, O_PREFACE},
         {"html", no_argument, NULL, O_HTML}, {"progress", no_argument, NULL, O_PROGRESS},
         {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON},
-        {"cast", required_argument, NULL, O_CAST}, {0, 0, 0, 0}};
+        {"cast", required_argument, NULL, O_CAST}, {"set", required_argument, NULL, O_SET},
+        {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
     o.sections = sections;
+    const char **voice_sets = xcalloc((size_t)argc, sizeof *voice_sets);
+    o.voice_sets = voice_sets;
     int c, rc = RC_OK;
     double v;
     optind = 1;
@@ -65,7 +68,8 @@ static int cmd_render(int argc, char **argv)
         case O_CAST:
             if (cli_add_cast("render", optarg) != RC_OK) rc = RC_USAGE;
             break;
-        case 'h': free(sections); return cli_print_help("render");
+        case O_SET: voice_sets[o.n_voice_sets++] = optarg; break;
+        case 'h': free(sections), free(voice_sets); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
     }
@@ -78,6 +82,7 @@ static int cmd_render(int argc, char **argv)
         if (render_run(&o, &err) != 0) rc = cli_report(&err);
     }
     free(sections);
+    free(voice_sets);
     return rc;
 }
 
@@ -93,7 +98,11 @@ const struct command cli_cmd_render = {
      "re-render after an edit only redoes the turns that changed.\n"
      "\n"
      "Output:\n"
-     "  -o, --output FILE       the podcast (default: out/<transcript stem>.opus)\n"
+     "  -o, --output FILE       the podcast (default: out/<transcript stem>.opus; with\n"
+     "                          --section, out/<stem>-NN-<title>.opus).  A name without an\n"
+     "                          extension gets .opus; a folder (existing, or ending in /)\n"
+     "                          gets the default name inside it; a missing folder is\n"
+     "                          created.  Never an input (transcript, lexicon, voices).\n"
      "  --clips DIR             also write one clip per section: DIR/NN-<title>.opus with\n"
      "                          its own chapters and subtitles; cut from the same encoded\n"
      "                          audio (no re-encoding), sample-exact with the full file\n"
@@ -101,7 +110,8 @@ const struct command cli_cmd_render = {
      "                          shows it), or its title, the start or a part of the title,\n"
      "                          in any case ('--section 5', '--section gemini'); repeat\n"
      "                          for adjacent sections\n"
-     "  --html                  also write the listening page STEM.html\n"
+     "  --html                  also write the listening page STEM.html (clip links are\n"
+     "                          relative to its folder, wherever DIR is)\n"
      "Sound:\n"
      "  --bitrate KBPS          Opus bitrate, 6 to 256 kbit/s (default 32)\n"
      "  --complexity N          Opus complexity, 0 to 10 (default 10)\n"
@@ -120,9 +130,14 @@ const struct command cli_cmd_render = {
      "  --lexicon FILE          pronunciation lexicon (default: DIR/lexicon.txt)\n"
      "  --cast NAME=PROFILE     speaker NAME (as 'recast list' shows it) speaks with the profile\n"
      "                          PROFILE of the voices directory instead of its automatic voice\n"
+     "  --set PROFILE.KEY=VALUE change a voice for this run only, without editing its file:\n"
+     "                          KEY is mandarin, english, variant, rate, pitch, range or\n"
+     "                          volume ('--set demis.pitch=45 --set demis.variant=m7');\n"
+     "                          see 'recast voices' for the profiles and variants\n"
      "\n"
      "Examples:\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
-     "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n",
+     "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n"
+     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section gemini --set demis.variant=m7\n",
     cmd_render};

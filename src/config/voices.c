@@ -63,15 +63,15 @@ static int conf_read(const char *path, conf_entry_fn fn, void *ctx, struct rc_er
     return rc;
 }
 
-static int parse_int(const char *path, int line, const char *key, const char *value, int lo,
-                     int hi, int *out, struct rc_error *err)
+static int parse_int(const char *where, const char *key, const char *value, int lo, int hi, int *out,
+                     struct rc_error *err)
 {
     char *end;
     errno = 0;
     long v = strtol(value, &end, 10);
     if (errno || end == value || *trim(end) || v < lo || v > hi)
-        return rc_fail(err, RC_DATAERR, "%s:%d: %s must be an integer in the range %d to %d, got \"%s\"",
-                       path, line, key, lo, hi, value);
+        return rc_fail(err, RC_DATAERR, "%s: %s must be an integer in the range %d to %d, got \"%s\"", where, key, lo,
+                       hi, value);
     *out = (int)v;
     return 0;
 }
@@ -116,11 +116,46 @@ static int valid_espeak_name(const char *s)
     return 1;
 }
 
+/* Sets key k of a profile from its text; `where` ("file:line") starts the messages. */
+static int profile_set(struct voice_profile *p, int k, const char *where, const char *value, struct rc_error *err)
+{
+    const char *key = profile_keys[k];
+    switch (k) {
+    case K_NAME:
+        if (!*value) return rc_fail(err, RC_DATAERR, "%s: name is empty", where);
+        free(p->name);
+        p->name = xstrdup(value);
+        return 0;
+    case K_ROLE:
+        if (strcmp(value, "host") == 0) p->role = ROLE_HOST;
+        else if (strcmp(value, "guest") == 0) p->role = ROLE_GUEST;
+        else if (strcmp(value, "narrator") == 0) p->role = ROLE_NARRATOR;
+        else return rc_fail(err, RC_DATAERR, "%s: role must be host, guest or narrator, got \"%s\"", where, value);
+        return 0;
+    case K_ALIASES: split_aliases(p, value); return 0;
+    case K_MANDARIN:
+    case K_ENGLISH:
+    case K_VARIANT: {
+        if (!valid_espeak_name(value))
+            return rc_fail(err, RC_DATAERR, "%s: %s must be an espeak-ng voice or variant name, got \"%s\"", where,
+                           key, value);
+        char **field = k == K_MANDARIN ? &p->mandarin_voice : k == K_ENGLISH ? &p->english_voice : &p->variant;
+        free(*field);
+        *field = xstrdup(value);
+        return 0;
+    }
+    case K_RATE: return parse_int(where, key, value, 80, 450, &p->rate_wpm, err);
+    case K_PITCH: return parse_int(where, key, value, 0, 100, &p->pitch, err);
+    case K_RANGE: return parse_int(where, key, value, 0, 100, &p->range, err);
+    case K_VOLUME: return parse_int(where, key, value, 0, 200, &p->volume, err);
+    }
+    return 0;
+}
+
 static int profile_entry(void *vctx, const char *path, int line, const char *key,
                          const char *value, struct rc_error *err)
 {
     struct profile_ctx *ctx = vctx;
-    struct voice_profile *p = ctx->p;
     int k;
     for (k = 0; k < K_COUNT; k++)
         if (strcmp(key, profile_keys[k]) == 0) break;
@@ -131,35 +166,39 @@ static int profile_entry(void *vctx, const char *path, int line, const char *key
     if (ctx->seen & (1u << k))
         return rc_fail(err, RC_DATAERR, "%s:%d: key \"%s\" given twice", path, line, key);
     ctx->seen |= 1u << k;
-    switch (k) {
-    case K_NAME:
-        if (!*value) return rc_fail(err, RC_DATAERR, "%s:%d: name is empty", path, line);
-        p->name = xstrdup(value);
-        return 0;
-    case K_ROLE:
-        if (strcmp(value, "host") == 0) p->role = ROLE_HOST;
-        else if (strcmp(value, "guest") == 0) p->role = ROLE_GUEST;
-        else if (strcmp(value, "narrator") == 0) p->role = ROLE_NARRATOR;
-        else
-            return rc_fail(err, RC_DATAERR, "%s:%d: role must be host, guest or narrator, got \"%s\"",
-                           path, line, value);
-        return 0;
-    case K_ALIASES: split_aliases(p, value); return 0;
-    case K_MANDARIN:
-    case K_ENGLISH:
-    case K_VARIANT:
-        if (!valid_espeak_name(value))
-            return rc_fail(err, RC_DATAERR, "%s:%d: %s must be an espeak-ng voice or variant name, got \"%s\"",
-                           path, line, key, value);
-        *(k == K_MANDARIN ? &p->mandarin_voice : k == K_ENGLISH ? &p->english_voice : &p->variant) =
-            xstrdup(value);
-        return 0;
-    case K_RATE: return parse_int(path, line, key, value, 80, 450, &p->rate_wpm, err);
-    case K_PITCH: return parse_int(path, line, key, value, 0, 100, &p->pitch, err);
-    case K_RANGE: return parse_int(path, line, key, value, 0, 100, &p->range, err);
-    case K_VOLUME: return parse_int(path, line, key, value, 0, 200, &p->volume, err);
+    char where[600];
+    snprintf(where, sizeof where, "%s:%d", path, line);
+    return profile_set(ctx->p, k, where, value, err);
+}
+
+int voices_override(struct voice_set *vs, const char *spec, struct rc_error *err)
+{
+    const char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
+    if (!dot || !eq || dot > eq || dot == spec || eq == dot + 1)
+        return rc_fail(err, RC_USAGE, "--set %s: give PROFILE.KEY=VALUE (e.g. --set demis.pitch=45)", spec);
+    char *who = xstrndup(spec, (size_t)(dot - spec));
+    char *key = xstrndup(dot + 1, (size_t)(eq - dot - 1));
+    int p = voices_find(vs, who), k;
+    for (k = K_MANDARIN; k < K_COUNT; k++)
+        if (strcmp(key, profile_keys[k]) == 0) break;
+    int rc = 0;
+    if (p < 0) {
+        struct strbuf names;
+        sb_init(&names);
+        for (int i = 0; i < vs->n_profiles; i++) sb_printf(&names, "%s%s", i ? ", " : "", vs->profiles[i].id);
+        rc = rc_fail(err, RC_USAGE, "--set %s: no profile \"%s\" in %s (have: %s)", spec, who, vs->dir, sb_cstr(&names));
+        sb_free(&names);
+    } else if (k == K_COUNT) {
+        rc = rc_fail(err, RC_USAGE, "--set %s: \"%s\" is not a sound setting (give mandarin, english, variant, "
+                                    "rate, pitch, range or volume)", spec, key);
+    } else {
+        char where[600];
+        snprintf(where, sizeof where, "--set %.*s", (int)(eq - spec), spec);
+        rc = profile_set(&vs->profiles[p], k, where, eq + 1, err);
+        if (rc != 0) err->code = RC_USAGE;
     }
-    return 0;
+    free(who), free(key);
+    return rc;
 }
 
 static void profile_free(struct voice_profile *p)
@@ -213,10 +252,11 @@ static const struct {
 static int pause_entry(void *ctx, const char *path, int line, const char *key, const char *value,
                        struct rc_error *err)
 {
+    char where[600];
+    snprintf(where, sizeof where, "%s:%d", path, line);
     for (size_t i = 0; i < sizeof pause_keys / sizeof pause_keys[0]; i++)
         if (strcmp(key, pause_keys[i].key) == 0)
-            return parse_int(path, line, key, value, 0, 10000,
-                             (int *)((char *)ctx + pause_keys[i].offset), err);
+            return parse_int(where, key, value, 0, 10000, (int *)((char *)ctx + pause_keys[i].offset), err);
     return rc_fail(err, RC_DATAERR,
                    "%s:%d: unknown pause \"%s\" (known: programme_start, programme_end, speaker_change, "
                    "same_speaker, section_break, after_opening, after_announcement)", path, line, key);

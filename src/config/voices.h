@@ -67,6 +67,13 @@ void voices_drop_cast(struct voice_set *vs);
 /* Index of the profile whose id or name equals `name` (case-insensitive), or -1. */
 int voices_find(const struct voice_set *vs, const char *name);
 
+/* Applies one override for this run, "PROFILE.KEY=VALUE" (`--set demis.pitch=45`):
+ * PROFILE is a profile's id or name (any case), KEY one of the sound settings
+ * (mandarin, english, variant, rate, pitch, range, volume), VALUE checked as in a .voice
+ * file.  Errors (RC_USAGE) name the --set and the remedy: the profiles there are, the
+ * keys, the range. */
+int voices_override(struct voice_set *vs, const char *spec, struct rc_error *err);
+
 /* Index of the host (role = host), or the first speaker if none says host. */
 int voices_host(const struct voice_set *vs);
 

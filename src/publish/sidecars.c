@@ -533,6 +533,8 @@ enum { F_VTT, F_SRT, F_CHAPTERS, F_TRANSCRIPT, F_MANIFEST, N_FILES };
 static const char *const suffix[N_FILES] = {".vtt", ".srt", ".chapters.json", ".transcript.json",
                                             ".manifest.json"};
 
+const char *sidecars_suffix(int i) { return i >= 0 && i < N_FILES ? suffix[i] : NULL; }
+
 static char *json_text(json_t *v, int *bad)
 {
     char *s = v && !*bad ? json_dumps(v, JSON_FLAGS) : NULL;

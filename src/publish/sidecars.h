@@ -45,6 +45,9 @@ struct sidecar_info {
 int sidecars_write(const char *stem, const struct timeline *tl, const struct sidecar_info *info,
                    struct rc_error *err);
 
+/* The suffix of sidecar file i (".vtt", ...), for i from 0 until it returns NULL. */
+const char *sidecars_suffix(int i);
+
 /* One subtitle cue: [start48, end48) in samples at 48 kHz, within one turn. */
 struct sidecar_cue {
     long long start48, end48;

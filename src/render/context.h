@@ -84,6 +84,7 @@ struct render {
     int n_jobs;
     /* passes (passes.c) */
     int n_rendered;           /* jobs the render pass encoded (the rest came from the cache) */
+    int n_measured;           /* jobs the measure pass synthesized and measured (--section) */
     int progress;
     int done_jobs, todo_jobs;
     double done_audio_seconds; /* audio rendered so far in this pass */

@@ -103,17 +103,62 @@ static int run_entry_valid(struct render *r, const struct job *j)
     return ok;
 }
 
-/* Runs the calibration jobs whose analysis is not cached (calibrate = 1), or the
- * programme's jobs whose analysis or packet run is not cached. */
-static int run_pass(struct render *r, const char *phase, int calibrate, pool_job_fn child, int *n_rendered,
+/* Is the job's level record (what its encoder is fed, measured) in the cache? */
+static int level_cached(struct render *r, const struct job *j)
+{
+    char *data;
+    size_t len;
+    struct rc_error e = {0};
+    if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, &e) != 0) return 0;
+    free(data);
+    return 1;
+}
+
+int pass_run_cached(struct render *r, const struct job *j)
+{
+    char *data;
+    size_t len;
+    struct rc_error e = {0};
+    if (!level_cached(r, j) || cache_get(&r->cache, j->run_key, "run", &data, &len, &e) != 0) return 0;
+    free(data);
+    return 1;
+}
+
+/* Which jobs a pass runs. */
+enum pass_kind { PASS_CALIBRATE, PASS_RENDER, PASS_MEASURE };
+
+/* Does the output need the job's packets?  Every programme job for a whole render; for
+ * --section, the jobs of those sections, and the last job before them when the pause
+ * before the first section is too short to hold the clip's pre-roll. */
+int pass_job_heard(const struct render *r, int i)
+{
+    const struct job *j = &r->jobs[i];
+    if (j->kind == JOB_CALIBRATE) return 0;
+    if (!r->o->n_sections) return 1;
+    if (j->section >= r->sec_first && j->section < r->sec_last) return 1;
+    if (r->sec_first == 0 || j->section != r->sec_first - 1) return 0;
+    const struct pause_policy *pp = &r->vs.pauses;
+    int pause_ms = pp->section_break_ms < pp->after_opening_ms ? pp->section_break_ms : pp->after_opening_ms;
+    if (pause_ms >= PASS_PREROLL_MS * 2 + 40) return 0; /* half of it, in 20 ms packets, covers the pre-roll */
+    for (int k = i + 1; k < r->n_jobs; k++) /* the last job of the section before */
+        if (r->jobs[k].kind != JOB_CALIBRATE) return r->jobs[k].section != j->section;
+    return 0;
+}
+
+/* Runs the jobs of a pass whose records are not cached: the calibration texts' analysis;
+ * the heard jobs' analysis and packet run; the other programme jobs' analysis and level. */
+static int run_pass(struct render *r, const char *phase, enum pass_kind kind, pool_job_fn child, int *n_rendered,
                     struct rc_error *err)
 {
-    int *todo = xcalloc((size_t)r->n_jobs, sizeof *todo), n = 0;
+    int *todo = xcalloc((size_t)r->n_jobs + 1, sizeof *todo), n = 0;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        if ((j->kind == JOB_CALIBRATE) != calibrate) continue;
+        if ((j->kind == JOB_CALIBRATE) != (kind == PASS_CALIBRATE)) continue;
+        if (kind != PASS_CALIBRATE && pass_job_heard(r, i) != (kind == PASS_RENDER)) continue;
         int have_info = pass_load_info(r, j) == 0;
-        if (!have_info || (!calibrate && !run_entry_valid(r, j))) todo[n++] = i;
+        if (!have_info || (kind == PASS_RENDER && !run_entry_valid(r, j)) ||
+            (kind == PASS_MEASURE && !level_cached(r, j)))
+            todo[n++] = i;
     }
     r->phase = phase, r->done_jobs = 0, r->todo_jobs = n, r->done_audio_seconds = 0;
     int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
@@ -172,6 +217,42 @@ static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_
     return 0;
 }
 
+/* Writes a job's level record (RUN_KEY.level.json): the loudness of what its encoder is fed. */
+static int put_level(struct render *r, const struct job *j, const struct loudness_result *level, struct rc_error *err)
+{
+    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level->integrated_lufs) ? level->integrated_lufs : -200.0,
+                           "sample_peak_dbfs", isfinite(level->sample_peak_dbfs) ? level->sample_peak_dbfs : -200.0);
+    char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(lv);
+    int rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
+    free(lvtext);
+    return rc;
+}
+
+/* A job the output does not hear (--section): synthesize, give it the programme gain and
+ * the limiter exactly as the encoder would be fed (encode_prepare), and record its
+ * analysis and level, without encoding.  The level is the same number a render of the
+ * job writes, so the programme's output gain comes out exact. */
+static int measure_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+{
+    struct render *r = ctx;
+    struct job *j = &r->jobs[index];
+    struct turn_audio audio;
+    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    sb_printf(result, "%zu", audio.n_samples);
+    float *x = NULL;
+    size_t n = 0;
+    int rc = encode_prepare(audio.pcm, audio.n_samples, &r->enc, &x, &n, err);
+    turn_audio_free(&audio);
+    if (rc != 0) return -1;
+    struct loudness_result level;
+    struct loudness_meter *m = loudness_open_mode(ENCODE_OPUS_RATE, 0, err);
+    rc = !m || loudness_add_float(m, x, n, err) != 0 || loudness_get(m, &level, err) != 0 ? -1 : 0;
+    loudness_free(m);
+    free(x);
+    return rc == 0 ? put_level(r, j, &level, err) : -1;
+}
+
 /* A turn: synthesize once, then write its analysis, the level the encoder was fed and
  * the packet run (last: a run in the cache always has its records beside it). */
 static int render_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
@@ -187,12 +268,7 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
-    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
-                           "sample_peak_dbfs", isfinite(level.sample_peak_dbfs) ? level.sample_peak_dbfs : -200.0);
-    char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(lv);
-    rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
-    free(lvtext);
+    rc = put_level(r, j, &level, err);
     struct strbuf blob;
     sb_init(&blob);
     if (rc == 0) rc = packet_run_serialize(&run, &blob, err);
@@ -205,10 +281,16 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
 int pass_calibrate(struct render *r, struct rc_error *err)
 {
     int n_calibrated = 0;
-    return run_pass(r, "calibrating", 1, analyse_child, &n_calibrated, err);
+    return run_pass(r, "calibrating", PASS_CALIBRATE, analyse_child, &n_calibrated, err);
 }
 
 int pass_render(struct render *r, struct rc_error *err)
 {
-    return run_pass(r, "rendering", 0, render_child, &r->n_rendered, err);
+    return run_pass(r, "rendering", PASS_RENDER, render_child, &r->n_rendered, err);
+}
+
+int pass_measure(struct render *r, struct rc_error *err)
+{
+    if (!r->o->n_sections) return 0;
+    return run_pass(r, "measuring the rest", PASS_MEASURE, measure_child, &r->n_measured, err);
 }

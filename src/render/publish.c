@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/outset.h"
@@ -132,16 +133,85 @@ static struct output_file *add_file(struct output_set *set, char *opus_path, int
     return f;
 }
 
-/* -o, or out/<transcript stem>.opus (creating out/). */
+/* ---- where the files go ---- */
+
+/* The folder part of a path ("out/x.opus" -> "out"; "x.opus" -> "."); caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return xstrdup(".");
+    if (slash == path) return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+/* The extension of a path's last component, without the dot ("" for none; a leading
+ * dot is a hidden file, not an extension). */
+static const char *extension(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot > base ? dot + 1 : "";
+}
+
+/* Names of files recast writes as Ogg Opus. */
+static int opus_extension(const char *ext)
+{
+    return strcasecmp(ext, "opus") == 0 || strcasecmp(ext, "ogg") == 0 || strcasecmp(ext, "oga") == 0;
+}
+
+/* The file name recast chooses when -o does not give one: STEM.opus, or for --section
+ * STEM-NN-<title>.opus. */
+static void default_name(const struct render *r, struct strbuf *out)
+{
+    char *stem = path_stem(r->o->transcript);
+    sb_adds(out, stem);
+    free(stem);
+    if (r->o->n_sections) {
+        const char *title = r->doc.sections[r->sec_first].title;
+        char *name = safe_name(title[0] ? title : "untitled");
+        sb_printf(out, "-%02d-%s", r->sec_first, name);
+        free(name);
+    }
+    sb_adds(out, ".opus");
+}
+
+/* The podcast's path as the user meant it: -o FILE.opus as it is; -o NAME without an
+ * extension gets ".opus"; -o DIR (an existing folder, or a name ending in '/') gets the
+ * default name inside it; without -o, out/ and the default name.  An existing device or
+ * FIFO (/dev/null) and "-" (stdout) are written as they are.  Another extension is a
+ * usage error.  The folder is created, as --clips's is. */
 static char *podcast_path(const struct render *r, struct rc_error *err)
 {
-    if (r->o->output) return xstrdup(r->o->output);
-    char *stem = path_stem(r->o->transcript);
+    const char *o = r->o->output;
     struct strbuf sb;
     sb_init(&sb);
-    sb_printf(&sb, "out/%s.opus", stem);
-    free(stem);
-    if (make_dirs("out", err) != 0) {
+    struct stat st, tst;
+    int exists = o && stat(o, &st) == 0;
+    if (o && (strcmp(o, "-") == 0 || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))))
+        return xstrdup(o);
+    if (!o || (exists && S_ISDIR(st.st_mode)) || o[strlen(o) - 1] == '/') {
+        sb_adds(&sb, o ? o : "out");
+        if (sb.len && sb.data[sb.len - 1] != '/') sb_addc(&sb, '/');
+        default_name(r, &sb);
+    } else if (!*extension(o)) {
+        sb_printf(&sb, "%s.opus", o);
+    } else if (opus_extension(extension(o))) {
+        sb_adds(&sb, o);
+    } else if (exists && stat(r->o->transcript, &tst) == 0 && tst.st_dev == st.st_dev && tst.st_ino == st.st_ino) {
+        sb_free(&sb);
+        rc_fail(err, RC_USAGE, "-o %s: that is the transcript (an input): choose another name", o);
+        return NULL;
+    } else {
+        sb_free(&sb);
+        rc_fail(err, RC_USAGE, "-o %s: recast writes Ogg Opus; name the file .opus (or .ogg, .oga), or give no "
+                               "extension and .opus is added", o);
+        return NULL;
+    }
+    char *dir = dir_of(sb_cstr(&sb));
+    int rc = make_dirs(dir, err);
+    free(dir);
+    if (rc != 0) {
         sb_free(&sb);
         return NULL;
     }
@@ -165,20 +235,54 @@ static int plan_clips(const struct render *r, struct output_set *set, struct rc_
     return 0;
 }
 
-/* What the podcast's manifest and page say about the other files: the clips (links
- * relative to the page's folder) and the page's name. */
+/* The path of `file` relative to the folder `from` (both existing folders are resolved,
+ * so "out" and "/abs/clips" give "../clips/x.opus"); NULL if a folder cannot be
+ * resolved.  Caller frees. */
+static char *relative_to(const char *from, const char *file)
+{
+    char *file_dir = dir_of(file);
+    char *a = realpath(from, NULL), *b = realpath(file_dir, NULL);
+    free(file_dir);
+    char *rel = NULL;
+    if (a && b) {
+        /* the longest common prefix of whole components */
+        size_t common = 0, i = 0;
+        for (; a[i] && a[i] == b[i]; i++)
+            if (a[i] == '/') common = i;
+        if ((!a[i] && (b[i] == '/' || !b[i])) || (!b[i] && a[i] == '/')) common = i;
+        struct strbuf sb;
+        sb_init(&sb);
+        for (const char *p = a + common; *p; p++)
+            if (*p == '/') sb_adds(&sb, "../");
+        if (strcmp(a, "/") == 0 && sb.len) sb.len = 0, sb_cstr(&sb);
+        const char *rest = b + common;
+        while (*rest == '/') rest++;
+        if (*rest) sb_printf(&sb, "%s/", rest);
+        const char *slash = strrchr(file, '/');
+        sb_adds(&sb, slash ? slash + 1 : file);
+        rel = sb_detach(&sb);
+    }
+    free(a), free(b);
+    return rel;
+}
+
+/* What the podcast's manifest and page say about the other files: the clips, as links
+ * relative to the podcast's folder (never absolute paths), and the page's name. */
 static void plan_links(const struct render *r, struct output_set *set, const char *podcast)
 {
     json_t *clip_files = json_array();
     set->clips = xcalloc((size_t)set->n_files + 1, sizeof *set->clips);
-    const char *slash = strrchr(podcast, '/');
-    size_t dir_len = slash ? (size_t)(slash - podcast) + 1 : 0;
+    set->hrefs = xcalloc((size_t)set->n_files + 1, sizeof *set->hrefs);
+    char *podcast_dir = dir_of(podcast);
     for (int i = 0; i < set->n_files; i++) {
         const char *cp = set->files[i].opus_path;
-        json_array_append_new(clip_files, json_string(cp));
-        set->clips[i].href = strncmp(cp, podcast, dir_len) == 0 ? cp + dir_len : cp;
+        char *rel = relative_to(podcast_dir, cp);
+        set->hrefs[i] = rel ? rel : xstrdup(strrchr(cp, '/') ? strrchr(cp, '/') + 1 : cp);
+        json_array_append_new(clip_files, json_string(set->hrefs[i]));
+        set->clips[i].href = set->hrefs[i];
         set->clips[i].section = i - r->sec_first;
     }
+    free(podcast_dir);
     set->n_clips = set->n_files;
     set->extra_files = json_pack("{s:O}", "clips", clip_files);
     json_decref(clip_files);
@@ -192,6 +296,64 @@ static void plan_links(const struct render *r, struct output_set *set, const cha
         sb_free(&page);
         free(stem);
     }
+}
+
+/* ---- never over an input ---- */
+
+struct input_file {
+    const char *what; /* "the transcript", "a voice profile", ... */
+    const char *path;
+    struct stat st;
+};
+
+static void add_input(struct input_file *in, int *n, const char *what, const char *path)
+{
+    if (path && stat(path, &in[*n].st) == 0) in[*n].what = what, in[*n].path = path, (*n)++;
+}
+
+/* Refuses a file of the set that is one of the render's inputs (the same file, by
+ * device and inode, whatever the path says): the transcript, the voice profiles, the
+ * pause policy, the lexicon. */
+static int check_inputs(const struct render *r, const struct output_set *set, struct rc_error *err)
+{
+    int n = 0, cap = r->vs.n_profiles + 4;
+    struct input_file *in = xcalloc((size_t)cap, sizeof *in);
+    struct strbuf pauses, lexicon;
+    sb_init(&pauses), sb_init(&lexicon);
+    sb_printf(&pauses, "%s/pauses.conf", r->vs.dir);
+    sb_printf(&lexicon, "%s/lexicon.txt", r->vs.dir);
+    add_input(in, &n, "the transcript", r->o->transcript);
+    add_input(in, &n, "the lexicon", r->o->lexicon_path ? r->o->lexicon_path : sb_cstr(&lexicon));
+    add_input(in, &n, "the pause policy", sb_cstr(&pauses));
+    for (int i = 0; i < r->vs.n_profiles; i++) add_input(in, &n, "a voice profile", r->vs.profiles[i].path);
+    int rc = 0;
+    for (int f = 0; f < set->n_files && rc == 0; f++) {
+        const struct output_file *of = &set->files[f];
+        char *stem = strip_ext(of->opus_path);
+        for (int k = -1; rc == 0; k++) {
+            struct strbuf out;
+            sb_init(&out);
+            if (k < 0) sb_adds(&out, of->opus_path);
+            else if (sidecars_suffix(k)) sb_printf(&out, "%s%s", stem, sidecars_suffix(k));
+            else if (of->page && sidecars_suffix(k - 1)) sb_printf(&out, "%s.html", stem);
+            else {
+                sb_free(&out);
+                break;
+            }
+            struct stat st;
+            if ((k < 0 || of->sidecars) && stat(sb_cstr(&out), &st) == 0)
+                for (int i = 0; i < n && rc == 0; i++)
+                    if (st.st_dev == in[i].st.st_dev && st.st_ino == in[i].st.st_ino && S_ISREG(st.st_mode))
+                        rc = rc_fail(err, RC_USAGE, "%s %s: would write over %s, %s (an input): choose another %s",
+                                     of->is_clip ? "--clips" : "-o", of->is_clip ? r->o->clips_dir : of->opus_path,
+                                     in[i].path, in[i].what, of->is_clip ? "folder" : "name");
+            sb_free(&out);
+        }
+        free(stem);
+    }
+    sb_free(&pauses), sb_free(&lexicon);
+    free(in);
+    return rc;
 }
 
 int publish_plan(const struct render *r, struct output_set *set, struct rc_error *err)
@@ -209,7 +371,7 @@ int publish_plan(const struct render *r, struct output_set *set, struct rc_error
     struct output_file *f = add_file(set, podcast, r->sec_first, r->sec_last);
     f->sidecars = !to_device;
     f->page = !to_device && r->o->html;
-    return 0;
+    return check_inputs(r, set, err);
 }
 
 /* ---- putting the set in place ---- */
@@ -232,14 +394,6 @@ static int interrupted(struct rc_error *err)
     if (!worker_interrupted()) return 0;
     return rc_fail(err, worker_interrupt_status(), "interrupted by %s while writing the outputs; the old ones are "
                    "kept", worker_interrupt_name());
-}
-
-/* "a/b.opus" -> "a" ("." for a bare name); owned by caller */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return xstrdup(".");
-    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 }
 
 /* The journal goes beside the podcast, or into the clips folder when the podcast is a
@@ -351,6 +505,8 @@ void output_set_free(struct output_set *set)
 {
     for (int i = 0; i < set->n_files; i++) free(set->files[i].opus_path);
     free(set->files);
+    for (int i = 0; set->hrefs && i < set->n_clips; i++) free(set->hrefs[i]);
+    free(set->hrefs);
     free(set->clips);
     json_decref(set->extra_files);
     memset(set, 0, sizeof *set);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio/loudness.h"
@@ -102,6 +103,7 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
     char *voices_dir = o->voices_dir ? xstrdup(o->voices_dir) : voices_default_dir();
     int rc = voices_load(voices_dir, &r->vs, err);
     free(voices_dir);
+    for (int i = 0; rc == 0 && i < o->n_voice_sets; i++) rc = voices_override(&r->vs, o->voice_sets[i], err);
     if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0)
         return -1;
     if (r->doc.n_sections > MAX_SECTIONS)
@@ -109,7 +111,6 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
                        "CHAPTER000 to CHAPTER999); split the transcript", o->transcript,
                        r->doc.sections[MAX_SECTIONS].line, MAX_SECTIONS + 1, r->doc.sections[MAX_SECTIONS].title,
                        MAX_SECTIONS);
-    if (o->n_sections && !o->output) return rc_fail(err, RC_USAGE, "--section needs -o FILE.opus for the clip");
     if ((o->announce_sections || o->preface) && r->vs.narrator < 0)
         return rc_fail(err, RC_DATAERR, "%s: no narrator profile (role = narrator) for --announce-sections/--preface",
                        r->vs.dir);
@@ -190,6 +191,7 @@ static int run_pipeline(struct render *r, struct output_set *outputs, struct rc_
     if (pass_calibrate(r, err) != 0) return -1;
     if (programme_gain(r, err) != 0) return -1;
     if (pass_render(r, err) != 0) return -1;
+    if (pass_measure(r, err) != 0) return -1;
     if (programme_residual(r, err) != 0) return -1;
     programme_layout(r);
     if (publish_plan(r, outputs, err) != 0) return -1;
@@ -212,6 +214,54 @@ int render_run(const struct render_options *o, struct rc_error *err)
         worker_restore_signals();
     }
     output_set_free(&outputs);
+    free_render(&r);
+    return rc;
+}
+
+/* ---- what is cached (recast list) ---- */
+
+static int status_pipeline(struct render *r, struct render_section_status *st, struct rc_error *err)
+{
+    if (check_speech(r, err) != 0) return -1;
+    int fallback = 0;
+    r->cache.dir = r->o->cache_dir ? xstrdup(r->o->cache_dir) : cache_default_dir(&fallback);
+    struct stat sb;
+    plan_jobs(r);
+    for (int i = 0; i < r->n_jobs; i++)
+        if (r->jobs[i].kind != JOB_CALIBRATE && r->jobs[i].section >= 0) st[r->jobs[i].section].pieces++;
+    if (stat(r->cache.dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) return 0;
+    int calibrated = 1;
+    for (int i = 0; i < r->n_jobs; i++)
+        if (r->jobs[i].kind == JOB_CALIBRATE && pass_load_info(r, &r->jobs[i]) != 0) calibrated = 0;
+    if (calibrated && programme_gain(r, err) != 0) return -1;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (j->kind == JOB_CALIBRATE || j->section < 0 || j->section >= r->doc.n_sections) continue;
+        struct render_section_status *s = &st[j->section];
+        if (pass_load_info(r, j) != 0) continue;
+        double secs = (double)j->info.n_samples / SYNTH_RATE;
+        s->analysed++, s->analysed_seconds += secs;
+        if (calibrated && pass_run_cached(r, j)) s->encoded++, s->encoded_seconds += secs;
+    }
+    return 0;
+}
+
+int render_status(const struct render_options *o, struct render_section_status **out, int *n_sections,
+                  struct rc_error *err)
+{
+    struct render r;
+    *out = NULL, *n_sections = 0;
+    struct render_options quiet = *o;
+    quiet.quiet = 1;
+    int rc = open_inputs(&r, &quiet, err);
+    if (rc == 0) {
+        struct render_section_status *st = xcalloc((size_t)r.doc.n_sections + 1, sizeof *st);
+        worker_install_signals();
+        rc = status_pipeline(&r, st, err);
+        worker_restore_signals();
+        if (rc == 0) *out = st, *n_sections = r.doc.n_sections;
+        else free(st);
+    }
     free_render(&r);
     return rc;
 }

@@ -21,6 +21,8 @@ struct render_options {
     const char *voices_dir;   /* NULL: default */
     const char *const *casts; /* --cast NAME=PROFILE overrides (config/casting.h); not owned */
     int n_casts;
+    const char **voice_sets;  /* --set PROFILE.KEY=VALUE... for this run (voices_override) */
+    int n_voice_sets;
     const char *lexicon_path; /* NULL: <voices>/lexicon.txt */
     const char *cache_dir;    /* NULL: default */
     int no_cache;
@@ -39,5 +41,20 @@ struct render_options {
 void render_options_default(struct render_options *o);
 
 int render_run(const struct render_options *o, struct rc_error *err);
+
+/* How much of a render is already in the cache, per section, without rendering anything
+ * (recast list): the pieces (turn parts and narrator lines) it has, how many have their
+ * analysis (so their duration is known) and how many their encoded packets, with the
+ * options' voices and settings.  A missing cache counts nothing.  *out: [n_sections],
+ * caller frees. */
+struct render_section_status {
+    int pieces;
+    int analysed;            /* duration known (info record cached) */
+    int encoded;             /* packets cached for these settings */
+    double analysed_seconds; /* speech of the analysed pieces (without pauses) */
+    double encoded_seconds;
+};
+int render_status(const struct render_options *o, struct render_section_status **out, int *n_sections,
+                  struct rc_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "publish/timeline.h"
+#include "render/passes.h"
 
 void summary_print(const struct render *r, const struct output_set *set)
 {
@@ -18,8 +19,20 @@ void summary_print(const struct render *r, const struct output_set *set)
     if (n_narrator) snprintf(narr, sizeof narr, " + %d narrator lines", n_narrator);
     long long packets = r->section_start_packet[podcast->sec_last] - r->section_start_packet[podcast->sec_first];
     double seconds = tl_seconds(packets * ENCODE_FRAME48);
-    fprintf(stderr, "recast: %d turns%s%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns, parts,
-            narr, r->n_rendered, n_parts + n_narrator - r->n_rendered, seconds / 60, render_elapsed_seconds(r));
+    if (r->o->n_sections) {
+        int heard = 0;
+        for (int i = 0; i < r->n_jobs; i++) heard += pass_job_heard(r, i);
+        fprintf(stderr, "recast: section%s %d%s of %d: %d of %d pieces (%d rendered, %d from cache); %d others "
+                        "measured for the programme's loudness, not encoded; %.1f min of audio in %.1f s\n",
+                podcast->sec_last - podcast->sec_first > 1 ? "s" : "", podcast->sec_first,
+                podcast->sec_last - podcast->sec_first > 1 ? "..." : "", r->doc.n_sections, heard, n_parts + n_narrator,
+                r->n_rendered, heard - r->n_rendered, r->n_measured, seconds / 60,
+                render_elapsed_seconds(r));
+    } else {
+        fprintf(stderr, "recast: %d turns%s%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns,
+                parts, narr, r->n_rendered, n_parts + n_narrator - r->n_rendered, seconds / 60,
+                render_elapsed_seconds(r));
+    }
     fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after gain %+.1f dB and "
                     "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
                     "-> %.1f LUFS\n",
