@@ -487,9 +487,12 @@ int publish_check_options(const struct render_options *o, struct rc_error *err)
                          "(%d); shorten the name by %zu bytes", o->output, i == 0 ? "podcast" : sidecar_ext[i],
                          strlen(base), ATOMIC_NAME_MAX, strlen(base) - ATOMIC_NAME_MAX);
         else if (same_file(sb_cstr(&name), o->transcript) || same_file(sb_cstr(&name), o->lexicon_path))
-            rc = rc_fail(err, RC_USAGE, "-o %s: %s is an input of this render (%s); it would be overwritten; give "
-                         "another output name", o->output, sb_cstr(&name),
-                         same_file(sb_cstr(&name), o->transcript) ? "the transcript" : "the lexicon");
+        {
+            const char *what = same_file(sb_cstr(&name), o->transcript) ? "the transcript" : "the lexicon";
+            if (i == 0) rc = rc_fail(err, RC_USAGE, "-o %s: that is %s (an input): choose another name", o->output, what);
+            else rc = rc_fail(err, RC_USAGE, "-o %s: would write over %s, %s (an input): choose another name", o->output,
+                              sb_cstr(&name), what);
+        }
         sb_free(&name);
     }
     free(stem);

@@ -40,7 +40,7 @@ expect_contains "outputs: ... is refused, naming it" "$TMP/err" "-o $TMP/talk.tx
 cmp -s "$FIX" "$TMP/talk.txt" && pass "outputs: ... and the transcript is untouched" || fail "outputs: transcript" "changed"
 cp "$FIX" "$TMP/talk.opus"
 expect_exit "outputs: -o the transcript with an .opus name (64)" 64 "$RECAST" render "$TMP/talk.opus" -o "$TMP/talk.opus" $C
-expect_contains "outputs: ... is refused" "$TMP/err" "would write over $TMP/talk.opus, the transcript (an input)"
+expect_contains "outputs: ... is refused" "$TMP/err" "-o $TMP/talk.opus: that is the transcript (an input): choose another name"
 cp "$FIX" "$TMP/talk.srt"
 expect_exit "outputs: a sidecar that is the transcript (talk.srt beside -o talk.opus) (64)" 64 "$RECAST" render "$TMP/talk.srt" -o "$TMP/talk.opus" $C
 expect_contains "outputs: ... is refused, naming the input" "$TMP/err" "-o $TMP/talk.opus: would write over $TMP/talk.srt, the transcript (an input): choose another name"
