@@ -117,6 +117,7 @@ struct page {
     const char *version; /* recast's version, or NULL */
     const struct page_clip *clips;
     int n_clips;
+    const struct sidecar_layout *layout; /* cue layout, the same as the .vtt's */
 };
 
 static const char *section_title(const struct page *pg, int s)
@@ -319,7 +320,7 @@ static void build_page(struct page *pg)
 {
     struct sidecar_cue *cues = NULL;
     int n_cues = 0;
-    sidecars_build_cues(pg->tl, &cues, &n_cues);
+    sidecars_build_cues(pg->tl, pg->layout, &cues, &n_cues);
     put_head(pg);
     put_header(pg);
     put_player(pg);
@@ -361,6 +362,7 @@ int page_write(const char *stem, const struct timeline *tl, const struct sidecar
     pg.audio = sb_cstr(&audio);
     pg.title = info && info->title && *info->title ? info->title : pg.base;
     pg.version = info ? info->recast_version : NULL;
+    pg.layout = info ? info->layout : NULL;
     sb_init(&pg.sb);
     build_page(&pg);
     int rc = write_all(sb_cstr(&path), &pg.sb, err);

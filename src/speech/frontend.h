@@ -28,6 +28,10 @@ struct fe_segment {
     enum lang lang;
     char *text; /* exactly what is passed to espeak (UTF-8; may hold [[phonemes]]) */
     int clause; /* index of its clause */
+    /* The run of the clause's display text this segment reads: bytes [display_from,
+     * display_to) of clauses[clause].display.  Subtitles map the synthesizer's word
+     * events back onto the display text through it (synth.h). */
+    int display_from, display_to;
 };
 
 struct fe_clause {

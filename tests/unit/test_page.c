@@ -107,7 +107,9 @@ int main(void)
                                       {"javascript:alert(1)", 7}};
     struct sidecar_cue *cues;
     int n_cues;
-    sidecars_build_cues(&tl, &cues, &n_cues);
+    sidecars_build_cues(&tl, NULL, &cues, &n_cues);
+    if (getenv("DUMP_CUES"))
+        for (int i = 0; i < n_cues; i++) printf("cue %d [%s]\n", i, cues[i].lines);
 
     struct rc_error err = {0};
     int wrote = page_write(stem, &tl, &info, clips, 4, &err);
