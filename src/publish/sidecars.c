@@ -184,14 +184,13 @@ static enum brk char_break(const struct stream *st, int b)
     if ((q == '-' || q == '.' || q == '\'') && is_latin_alnum(p)) return BRK_NONE;
     if ((p == '-' || p == '.' || p == '\'') && b >= 2 && is_latin_alnum(st->cp[b - 2]) && is_latin_alnum(q))
         return BRK_NONE;
-    if (p == ' ' && b >= 2 && b + 1 <= st->L) {
+    if (p == ' ' || q == ' ') {
         /* never between the words of a name: "Demis Hassabis", "Google DeepMind" */
-        uint32_t before = st->cp[b - 2];
-        if (is_latin_alnum(before) && is_upper_latin(q)) {
-            int w = b - 2;
-            while (w > 0 && is_latin_alnum(st->cp[w - 1])) w--;
-            if (is_upper_latin(st->cp[w])) return BRK_NONE;
-        }
+        int sp = p == ' ' ? b - 1 : b;
+        int w = sp;
+        while (w > 0 && is_latin_alnum(st->cp[w - 1])) w--;
+        if (w < sp && is_upper_latin(st->cp[w]) && sp + 1 < st->L && is_upper_latin(st->cp[sp + 1]))
+            return BRK_NONE;
     }
     if (p == ' ' || q == ' ') return BRK_WORD;
     if (is_punct(p)) return is_wide(p) || is_wide(q) ? BRK_WORD : BRK_NONE;
@@ -303,7 +302,7 @@ static void build_stream(const struct tl_turn *t, struct stream *st)
         if (e <= s) s = t->start48, e = t->end48;
         st->t_start[0] = s, st->t_end[st->L] = e;
     }
-    /* a sentence or clause boundary needs a known end before it and start after it */
+    st->kind[st->L] = BRK_SENTENCE; /* the end of the turn */
     for (int b = 1; b < st->L; b++) {
         if (st->kind[b] < 0) st->kind[b] = (signed char)char_break(st, b);
         if (st->cp[b] == ' ' && st->kind[b] >= BRK_CLAUSE) st->kind[b] = BRK_WORD;

@@ -40,6 +40,9 @@ struct job_info {
     double lufs;              /* integrated loudness of the turn; -inf for silence */
     double sample_peak_dbfs;
     double speech_seconds;    /* sum of clause durations: its weight in the programme */
+    int n_marks;              /* word starts (synth.h struct synth_mark), in time order */
+    int *mark_clause, *mark_byte;
+    long long *mark_sample;   /* samples at SYNTH_RATE */
 };
 
 /* One piece of synthesis: a turn (or a part of one), a narrator line or a calibration text. */

@@ -37,12 +37,12 @@ int pass_load_info(struct render *r, struct job *j)
     json_t *info = json_loadb(data, len, 0, &jerr);
     free(data);
     json_int_t n = 0;
-    json_t *starts = NULL, *ends = NULL;
+    json_t *starts = NULL, *ends = NULL, *marks = NULL;
     double lufs = 0, tp = 0, speech = 0;
-    int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F}", "n_samples", &n, "clause_start", &starts,
+    int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F, s:o}", "n_samples", &n, "clause_start", &starts,
                                  "clause_end", &ends, "lufs", &lufs, "sample_peak_dbfs", &tp, "speech_seconds",
-                                 &speech) == 0 &&
-             json_is_array(starts) && json_is_array(ends) && n > 0 &&
+                                 &speech, "marks", &marks) == 0 &&
+             json_is_array(starts) && json_is_array(ends) && json_is_array(marks) && n > 0 &&
              (int)json_array_size(starts) == j->plan.n_clauses && (int)json_array_size(ends) == j->plan.n_clauses;
     if (ok) {
         job_info_free(&j->info);
@@ -57,6 +57,19 @@ int pass_load_info(struct render *r, struct job *j)
                  j->info.clause_end[c] <= n;
         }
         j->info.lufs = lufs, j->info.sample_peak_dbfs = tp, j->info.speech_seconds = speech;
+        int nm = ok ? (int)json_array_size(marks) : 0;
+        j->info.mark_clause = xcalloc((size_t)nm + 1, sizeof(int));
+        j->info.mark_byte = xcalloc((size_t)nm + 1, sizeof(int));
+        j->info.mark_sample = xcalloc((size_t)nm + 1, sizeof(long long));
+        for (int m = 0; m < nm && ok; m++) {
+            json_int_t c = -1, b = -1, s = -1;
+            ok = json_unpack(json_array_get(marks, (size_t)m), "[I, I, I]", &c, &b, &s) == 0 && c >= 0 &&
+                 c < j->plan.n_clauses && b >= 0 && (size_t)b < strlen(j->plan.clauses[c].display) &&
+                 s >= j->info.clause_start[c] && s < j->info.clause_end[c] &&
+                 (m == 0 || s > j->info.mark_sample[m - 1]);
+            j->info.mark_clause[m] = (int)c, j->info.mark_byte[m] = (int)b, j->info.mark_sample[m] = s;
+        }
+        j->info.n_marks = nm;
     }
     json_decref(info);
     return ok ? 0 : 1;
@@ -140,10 +153,15 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
         json_array_append_new(ends, json_integer((json_int_t)audio->clause_end[c]));
         speech += (double)(audio->clause_end[c] - audio->clause_start[c]) / SYNTH_RATE;
     }
-    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio->n_samples,
+    json_t *marks = json_array();
+    for (int k = 0; k < audio->n_marks; k++)
+        json_array_append_new(marks, json_pack("[i, i, I]", audio->marks[k].clause, audio->marks[k].display_byte,
+                                               (json_int_t)audio->marks[k].sample));
+    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f, s:o}", "n_samples", (json_int_t)audio->n_samples,
                              "clause_start", starts, "clause_end", ends, "lufs",
                              isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "sample_peak_dbfs",
-                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech);
+                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech,
+                             "marks", marks);
     char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
     int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
     free(text);

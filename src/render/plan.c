@@ -25,7 +25,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     j->text = xstrdup(text);
     fe_plan_turn(j->text, &r->lex, &j->plan);
     const struct voice_profile *p = &r->vs.profiles[profile];
-    struct cache_key_ctx *k = cache_key_begin("synth-v2");
+    struct cache_key_ctx *k = cache_key_begin("synth-v3");
     cache_key_add_str(k, "recast", RECAST_VERSION);
     cache_key_add_str(k, "espeak", r->espeak_version);
     cache_key_add_str(k, "mandarin", p->mandarin_voice);
@@ -38,6 +38,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     for (int c = 0; c < j->plan.n_clauses; c++) {
         const struct fe_clause *cl = &j->plan.clauses[c];
         cache_key_add_int(k, "clause", cl->end);
+        cache_key_add_str(k, "display", cl->display); /* word marks are offsets into it */
         for (int s = cl->first_segment; s < cl->first_segment + cl->n_segments; s++) {
             cache_key_add_str(k, lang_code(j->plan.segments[s].lang), j->plan.segments[s].text);
         }
@@ -131,6 +132,7 @@ void job_info_free(struct job_info *in)
 {
     free(in->clause_start);
     free(in->clause_end);
+    free(in->mark_clause), free(in->mark_byte), free(in->mark_sample);
     memset(in, 0, sizeof *in);
 }
 

@@ -157,6 +157,13 @@ static void append_clauses(struct tl_turn *t, const struct job *j, long long run
         tc->end48 = run_start48 + samples22_to_48(j->info.clause_end[c]);
         tc->text = j->plan.clauses[c].display;
         tc->sentence_start = j->plan.clauses[c].sentence_start;
+        tc->marks = NULL, tc->n_marks = 0;
+        for (int m = 0; m < j->info.n_marks; m++) {
+            if (j->info.mark_clause[m] != c) continue;
+            tc->marks = xrealloc(tc->marks, sizeof *tc->marks * (size_t)(tc->n_marks + 1));
+            tc->marks[tc->n_marks++] =
+                (struct tl_mark){j->info.mark_byte[m], run_start48 + samples22_to_48(j->info.mark_sample[m])};
+        }
     }
     t->n_clauses = n;
     if (n) t->speech_end48 = t->clauses[n - 1].end48;

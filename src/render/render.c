@@ -26,6 +26,7 @@ void render_options_default(struct render_options *o)
     o->loudness_lufs = LOUDNESS_TARGET_MONO_LUFS;
     o->true_peak_dbtp = LOUDNESS_CEILING_DBTP;
     o->progress = -1;
+    sidecars_default_layout(&o->captions);
 }
 
 /* ---- inputs ---- */

@@ -51,8 +51,15 @@ else fail "render: WebVTT valid" "$(cat "$TMP/vc")"; fi
 python3 - "$O/pod.vtt" "$M" >"$TMP/cover" 2>&1 <<'PY'
 import json, re, sys
 vtt = open(sys.argv[1], encoding="utf-8").read()
-cues = re.findall(r"^<v ([^>]+)>(.*)$", vtt, re.M)
-text = "".join(t.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for _, t in cues)
+# every text line of every cue (the line after the timing and the ones after it)
+lines = []
+for block in re.split(r"\n\s*\n", vtt):
+    b = block.split("\n")
+    for k, l in enumerate(b):
+        if "-->" in l:
+            lines += b[k + 1:]
+text = "".join(re.sub(r"^<v [^>]+>", "", t).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+               for t in lines)
 squash = lambda s: re.sub(r"\s+", "", s)
 text = squash(text)
 pos = 0
