@@ -235,7 +235,7 @@ static void put_turn(struct page *pg, int t, const struct sidecar_cue *cues, int
     int first = *next;
     for (; *next < n_cues && cues[*next].turn <= t; (*next)++) {
         const struct sidecar_cue *c = &cues[*next];
-        if (*next > first && needs_space(cues[*next - 1].text, c->text)) sb_addc(sb, ' ');
+        if (*next > first && (c->space_before || needs_space(cues[*next - 1].text, c->text))) sb_addc(sb, ' ');
         sb_printf(sb, "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" data-start=\"", c->turn, c->seq,
                   c->turn, c->seq);
         put_seconds(sb, c->start48);

@@ -259,7 +259,10 @@ static void build_stream(const struct tl_turn *t, struct stream *st)
             const char *lead = c->text;
             while (*lead == ' ' || *lead == '\n') lead++;
             uint32_t first = *lead ? cp_next(lead, strlen(lead), &k) : 0;
-            if (last != ' ' && !is_wide(last) && first && !is_wide(first)) {
+            /* a list item's dash ("– 智能的本质") always gets a space before it */
+            int bullet = (first == 0x2013 || first == 0x2014 || first == 0x2022 || first == '-') &&
+                         k < strlen(lead) && lead[k] == ' ';
+            if (last != ' ' && ((!is_wide(last) && first && !is_wide(first)) || bullet)) {
                 stream_push(st, ' ');
                 st->t_start[b + 1] = st->t_end[b + 1] = -1;
                 b = st->L;
@@ -396,12 +399,11 @@ static char *span_text(const struct stream *st, int a, int b, const int *breaks,
         if (next < n_breaks && i == breaks[next]) {
             while (sb.len && sb.data[sb.len - 1] == ' ') sb.data[--sb.len] = '\0';
             next++;
+            int spaced = st->cp[i] == ' ';
             while (i < b && st->cp[i] == ' ') i++;
             if (i >= b) break;
-            if (!joined)
-                sb_addc(&sb, '\n');
-            else if (sb.len && !is_wide(cp_last(sb.data, sb.len)) && !is_wide(st->cp[i]))
-                sb_addc(&sb, ' ');
+            if (!joined) sb_addc(&sb, '\n');
+            else if (spaced && sb.len) sb_addc(&sb, ' '); /* one line: the text as written */
         }
         if (st->cp[i] == ' ' && (!sb.len || sb.data[sb.len - 1] == ' ' || sb.data[sb.len - 1] == '\n')) continue;
         utf8_append(&sb, st->cp[i]);
@@ -415,7 +417,7 @@ struct cuevec {
     int n, cap;
 };
 
-static void push_cue(struct cuevec *v, int turn, long long s, long long e, char *text, char *lines)
+static void push_cue(struct cuevec *v, int turn, long long s, long long e, char *text, char *lines, int space_before)
 {
     if (!*text) {
         free(text), free(lines);
@@ -425,7 +427,7 @@ static void push_cue(struct cuevec *v, int turn, long long s, long long e, char 
         v->cap = v->cap ? v->cap * 2 : 64;
         v->a = xrealloc(v->a, sizeof *v->a * (size_t)v->cap);
     }
-    v->a[v->n++] = (struct sidecar_cue){s, e, turn, 0, text, lines};
+    v->a[v->n++] = (struct sidecar_cue){s, e, turn, 0, text, lines, space_before};
 }
 
 /* The start time at boundary b, interpolated by characters between known ones when b
@@ -510,7 +512,8 @@ static void turn_cues(struct cuevec *v, const struct timeline *tl, int ti, const
         int nl = choose_lines(&st, p, q, &r, reserve, breaks);
         int nb = nl > 1 ? nl - 1 : 0;
         if (nl == 0) nb = 0;
-        push_cue(v, ti, s, e, span_text(&st, p, q, breaks, nb, 1), span_text(&st, p, q, breaks, nb, 0));
+        push_cue(v, ti, s, e, span_text(&st, p, q, breaks, nb, 1), span_text(&st, p, q, breaks, nb, 0),
+                 p > 0 && st.cp[p - 1] == ' ');
         p = q;
         while (p < L && st.cp[p] == ' ') p++;
     }

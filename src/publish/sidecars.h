@@ -64,6 +64,7 @@ struct sidecar_cue {
     int seq;     /* 1-based number of the cue within its turn (VTT id "t<turn index>-<seq>") */
     char *text;  /* plain UTF-8 on one line (no escaping, no speaker), owned by the cue array */
     char *lines; /* the same text with '\n' between its lines, owned by the cue array */
+    int space_before; /* the turn's text has a space between the previous cue and this one */
 };
 
 /* Builds the cues of a whole timeline (see sidecars.c for the rules; layout NULL: the

@@ -92,7 +92,9 @@ struct render {
     double done_audio_seconds; /* audio rendered so far in this pass */
     const char *phase;
     /* programme (programme.c) */
-    double gain_db;           /* baked into the packets */
+    double *voice_gain_db;    /* [n_profiles] target minus the voice's calibration loudness */
+    double gain_min_db, gain_max_db; /* the range of the turns' packet gains */
+    double gain_db;           /* speech-weighted mean of the turns' packet gains (reports) */
     double header_gain_db;    /* OpusHead output gain: the residual */
     double before_lufs, before_tp; /* the programme as synthesized */
     double encoded_lufs, encoded_tp; /* what the encoders were fed (after gain and limiter) */

@@ -129,7 +129,7 @@ static void add_metadata(const struct render *r, int sec_first, int sec_last, st
         if (r->vs.profiles[i].role != ROLE_NARRATOR)
             sb_printf(&sb, "%s%s %s+%s", k++ ? ", " : "", r->vs.profiles[i].name, r->vs.profiles[i].mandarin_voice,
                       r->vs.profiles[i].variant);
-    sb_printf(&sb, ". Loudness %.1f LUFS, gain %+.1f dB.", r->o->loudness_lufs, r->gain_db);
+    sb_printf(&sb, ". Loudness %.1f LUFS, every turn levelled to it.", r->o->loudness_lufs);
     add_comment(c, "DESCRIPTION", sb_cstr(&sb));
     sb_free(&sb);
 }

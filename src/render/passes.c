@@ -8,6 +8,7 @@
 
 #include "audio/loudness.h"
 #include "render/plan.h"
+#include "render/programme.h"
 #include "render/worker.h"
 #include "speech/synth.h"
 
@@ -139,7 +140,8 @@ static int run_pass(struct render *r, const char *phase, int calibrate, pool_job
 /* ---- pass 2: encode ---- */
 
 /* Writes a job's analysis record (SYNTH_KEY.info.json) from its audio. */
-static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, struct rc_error *err)
+static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, double *lufs_out,
+                    double *speech_out, struct rc_error *err)
 {
     struct loudness_result lr;
     struct loudness_meter *m = loudness_open_mode(SYNTH_RATE, 0, err);
@@ -162,6 +164,8 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
                              isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "sample_peak_dbfs",
                              isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech,
                              "marks", marks);
+    if (lufs_out) *lufs_out = isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0;
+    if (speech_out) *speech_out = speech;
     char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
     int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
     free(text);
@@ -170,11 +174,11 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
 }
 
 /* Synthesizes a job and records its analysis; the caller frees *audio. */
-static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio,
-                                 struct rc_error *err)
+static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio, double *lufs,
+                                 double *speech, struct rc_error *err)
 {
     if (job_synthesize(r, j, audio, err) != 0) return -1;
-    if (put_info(r, j, audio, err) == 0) return 0;
+    if (put_info(r, j, audio, lufs, speech, err) == 0) return 0;
     turn_audio_free(audio);
     return -1;
 }
@@ -185,7 +189,7 @@ static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_
     (void)result;
     struct render *r = ctx;
     struct turn_audio audio;
-    if (synthesize_and_record(r, &r->jobs[index], &audio, err) != 0) return -1;
+    if (synthesize_and_record(r, &r->jobs[index], &audio, NULL, NULL, err) != 0) return -1;
     turn_audio_free(&audio);
     return 0;
 }
@@ -197,16 +201,21 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    double lufs = -200, speech = 0;
+    if (synthesize_and_record(r, j, &audio, &lufs, &speech, err) != 0) return -1;
     sb_printf(result, "%zu", audio.n_samples);
     int rc = 0;
     struct packet_run run;
     struct loudness_result level;
-    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
+    struct encode_settings enc = r->enc;
+    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
+    enc.gain_linear = pow(10, gain_db / 20);
+    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
-    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
-                           "sample_peak_dbfs", isfinite(level.sample_peak_dbfs) ? level.sample_peak_dbfs : -200.0);
+    json_t *lv = json_pack("{s:f, s:f, s:f}", "lufs", isfinite(level.integrated_lufs) ? level.integrated_lufs : -200.0,
+                           "sample_peak_dbfs", isfinite(level.sample_peak_dbfs) ? level.sample_peak_dbfs : -200.0,
+                           "gain_db", gain_db);
     char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(lv);
     rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);

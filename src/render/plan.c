@@ -101,11 +101,14 @@ void plan_run_keys(struct render *r)
 {
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        struct cache_key_ctx *k = cache_key_begin("run-v4");
+        /* the packet gain is a function of the job's own PCM (synth key), the target and
+         * its voice's calibration gain (programme_turn_gain_db): nothing of other turns */
+        struct cache_key_ctx *k = cache_key_begin("run-v5");
         cache_key_add_str(k, "synth", j->synth_key);
         cache_key_add_int(k, "bitrate", r->enc.bitrate_bps);
         cache_key_add_int(k, "complexity", r->enc.complexity);
-        cache_key_add_int(k, "gain_milli_db", (long long)llround(r->gain_db * 1000));
+        cache_key_add_int(k, "target_milli_lufs", (long long)llround(r->o->loudness_lufs * 1000));
+        cache_key_add_int(k, "voice_gain_milli_db", (long long)llround(r->voice_gain_db[j->profile] * 1000));
         cache_key_add_int(k, "ceiling_milli_db", (long long)llround(r->enc.ceiling_dbtp * 1000));
         cache_key_finish(k, j->run_key);
     }

@@ -74,11 +74,17 @@ static json_t *settings_json(const struct render *r)
 
 static json_t *loudness_json(const struct render *r)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "target_lufs", r->o->loudness_lufs,
-                     "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs", round(r->before_lufs * 100) / 100,
-                     "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100, "packet_gain_db", r->gain_db,
-                     "limiter_ceiling_dbtp", r->enc.ceiling_dbtp, "encoded_lufs", round(r->encoded_lufs * 100) / 100,
-                     "encoded_sample_peak_dbfs", round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
+    json_t *voices = json_object();
+    for (int p = 0; p < r->vs.n_profiles && r->voice_gain_db; p++)
+        json_object_set_new(voices, r->vs.profiles[p].name, json_real(r->voice_gain_db[p]));
+    return json_pack("{s:f, s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:o, s:f, s:f, s:f, s:f}", "target_lufs",
+                     r->o->loudness_lufs, "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs",
+                     round(r->before_lufs * 100) / 100, "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100,
+                     "packet_gain", "per turn: target minus the turn's own loudness (its voice's calibration for short turns)",
+                     "packet_gain_mean_db", r->gain_db, "packet_gain_min_db", r->gain_min_db, "packet_gain_max_db",
+                     r->gain_max_db, "voice_calibration_gain_db", voices, "limiter_ceiling_dbtp", r->enc.ceiling_dbtp,
+                     "encoded_lufs", round(r->encoded_lufs * 100) / 100, "encoded_sample_peak_dbfs",
+                     round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
 }
 
 static json_t *speakers_json(const struct render *r)
