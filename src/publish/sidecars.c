@@ -761,8 +761,41 @@ static json_t *derived_speakers(const struct timeline *tl, int *bad)
     return arr;
 }
 
+static const char *base_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The episode's metadata as the manifest keeps it (null fields left out). */
+static json_t *episode_json(const struct episode *ep, const char *cover_name, int *bad)
+{
+    json_t *o = json_object();
+    const char *keys[] = {"title", "show", "date", "description", "language", "licence", "url"};
+    const char *vals[] = {ep->title, ep->show, ep->date, ep->description, ep->language, ep->licence, ep->url};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (vals[i]) put(o, keys[i], json_string(vals[i]), bad);
+    json_t *persons = json_array();
+    for (int i = 0; i < ep->n_persons; i++) {
+        json_t *p = json_object();
+        put(p, "name", json_string(ep->persons[i].name), bad);
+        if (ep->persons[i].role) put(p, "role", json_string(ep->persons[i].role), bad);
+        put(persons, NULL, p, bad);
+    }
+    put(o, "persons", persons, bad);
+    if (ep->cover.data && cover_name) {
+        json_t *c = json_object();
+        put(c, "file", json_string(cover_name), bad);
+        put(c, "mime", json_string(ep->cover.mime), bad);
+        put(c, "width", json_integer(ep->cover.width), bad);
+        put(c, "height", json_integer(ep->cover.height), bad);
+        put(o, "cover", c, bad);
+    }
+    return o;
+}
+
 static json_t *build_manifest(const struct timeline *tl, const struct sidecar_info *info, const char *base,
-                              const char *audio, const char *const names[], int *bad)
+                              const char *audio, const char *const names[], const char *cover_name, int *bad)
 {
     const char *fallback = info->title && *info->title ? info->title : "Untitled";
     json_t *sections = json_array();
@@ -801,6 +834,7 @@ static json_t *build_manifest(const struct timeline *tl, const struct sidecar_in
         put(files, keys[i], json_string(sb_cstr(&sb)), bad);
         sb_free(&sb);
     }
+    if (cover_name) put(files, "cover", json_string(cover_name), bad);
     if (info->extra_files && json_object_update(files, info->extra_files)) *bad = 1;
 
     json_t *m = json_object();
@@ -809,6 +843,7 @@ static json_t *build_manifest(const struct timeline *tl, const struct sidecar_in
     put(m, "input_sha256", str_or_null(info->input_sha256), bad);
     put(m, "recast_version", str_or_null(info->recast_version), bad);
     put(m, "espeak_ng_version", str_or_null(info->espeak_version), bad);
+    if (info->episode) put(m, "episode", episode_json(info->episode, cover_name, bad), bad);
     put(m, "audio", json_string(audio), bad);
     put(m, "duration_ms", json_integer(tl_ms(tl->total48)), bad);
     put(m, "duration_samples48", json_integer(tl->total48), bad);
@@ -823,8 +858,8 @@ static json_t *build_manifest(const struct timeline *tl, const struct sidecar_in
 
 /* ---- writing ---- */
 
-enum { F_VTT, F_SRT, F_CHAPTERS, F_TRANSCRIPT, F_MANIFEST, N_FILES };
-static const char *const suffix[N_FILES] = {".vtt", ".srt", ".chapters.json", ".transcript.json",
+enum { F_COVER, F_VTT, F_SRT, F_CHAPTERS, F_TRANSCRIPT, F_MANIFEST, N_FILES };
+static const char *const suffix[N_FILES] = {".cover", ".vtt", ".srt", ".chapters.json", ".transcript.json",
                                             ".manifest.json"};
 
 static char *json_text(json_t *v, int *bad)
@@ -851,11 +886,15 @@ int sidecars_write(const char *stem, const struct timeline *tl, const struct sid
     const char *slash = strrchr(stem, '/');
     const char *base = slash ? slash + 1 : stem;
 
+    const struct episode *ep = info->episode;
+    int with_cover = info->write_cover && ep && ep->cover.data;
+    int first = with_cover ? F_COVER : F_VTT; /* the files written: [first, N_FILES) */
     char *path[N_FILES], *data[N_FILES] = {0};
+    size_t len[N_FILES] = {0};
     for (int i = 0; i < N_FILES; i++) {
         struct strbuf sb;
         sb_init(&sb);
-        sb_printf(&sb, "%s%s", stem, suffix[i]);
+        sb_printf(&sb, "%s%s%s", stem, suffix[i], i == F_COVER && ep && ep->cover.ext ? ep->cover.ext : "");
         path[i] = sb_detach(&sb);
     }
     struct strbuf audio;
@@ -877,14 +916,23 @@ int sidecars_write(const char *stem, const struct timeline *tl, const struct sid
     data[F_CHAPTERS] = json_text(build_chapters(tl, info, &bad[F_CHAPTERS]), &bad[F_CHAPTERS]);
     data[F_TRANSCRIPT] =
         json_text(build_transcript(tl, &bad[F_TRANSCRIPT]), &bad[F_TRANSCRIPT]);
-    data[F_MANIFEST] = json_text(build_manifest(tl, info, base, sb_cstr(&audio), suffix, &bad[F_MANIFEST]),
-                                 &bad[F_MANIFEST]);
+    const char *cover_name = with_cover ? base_of(path[F_COVER]) : NULL;
+    data[F_MANIFEST] =
+        json_text(build_manifest(tl, info, base, sb_cstr(&audio), suffix + F_VTT, cover_name, &bad[F_MANIFEST]),
+                  &bad[F_MANIFEST]);
     sidecars_free_cues(cues, n_cues);
     sb_free(&audio);
+    for (int i = F_VTT; i < N_FILES; i++)
+        len[i] = data[i] ? strlen(data[i]) : 0;
+    if (with_cover) {
+        data[F_COVER] = xmalloc(ep->cover.len);
+        memcpy(data[F_COVER], ep->cover.data, ep->cover.len);
+        len[F_COVER] = ep->cover.len;
+    }
 
     struct atomic_file af[N_FILES];
-    int opened = 0, rc = 0;
-    for (int i = 0; i < N_FILES && !rc; i++) {
+    int opened = first, rc = 0;
+    for (int i = first; i < N_FILES && !rc; i++) {
         struct stat st;
         if (bad[i])
             rc = rc_fail(err, RC_SOFTWARE, "%s: cannot build JSON (a title or text is not valid UTF-8?)",
@@ -897,8 +945,7 @@ int sidecars_write(const char *stem, const struct timeline *tl, const struct sid
             rc = -1;
             break;
         }
-        size_t len = strlen(data[opened]);
-        if (fwrite(data[opened], 1, len, af[opened].fp) != len || fflush(af[opened].fp) != 0) {
+        if (fwrite(data[opened], 1, len[opened], af[opened].fp) != len[opened] || fflush(af[opened].fp) != 0) {
             int e = errno;
             rc = rc_fail(err, RC_IOERR, "%s: write error: %s", path[opened], strerror(e));
             atomic_abort(&af[opened]);
@@ -906,10 +953,10 @@ int sidecars_write(const char *stem, const struct timeline *tl, const struct sid
         }
     }
     if (rc) {
-        for (int i = 0; i < opened; i++)
+        for (int i = first; i < opened; i++)
             atomic_abort(&af[i]);
     } else {
-        for (int i = 0; i < N_FILES; i++) {
+        for (int i = first; i < N_FILES; i++) {
             if (rc)
                 atomic_abort(&af[i]);
             else if (atomic_commit(&af[i], err) != 0)

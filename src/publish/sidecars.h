@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "config/episode.h"
 #include "publish/timeline.h"
 #include "base/util.h"
 
@@ -46,6 +47,8 @@ struct sidecar_info {
     json_t *speakers;           /* array of {"name","voice",...}; NULL: derived from the turns */
     json_t *extra_files;        /* object merged into the manifest's "files" (clips, page); may be NULL */
     const struct sidecar_layout *layout; /* cue layout; NULL: the defaults */
+    const struct episode *episode;       /* episode metadata for the manifest; may be NULL */
+    int write_cover;                     /* also write the cover beside: STEM.cover.png|.jpg */
 };
 
 /* Writes the five files.  STEM is the output path without ".opus" ("out/x.zh").  All

@@ -82,6 +82,7 @@ struct render {
     int lookahead24;
     int sec_first, sec_last;  /* the sections -o gets: [sec_first, sec_last) */
     struct timespec t0;
+    struct episode ep;        /* the episode's metadata: the file, then the options */
     /* jobs (plan.c) */
     struct job *jobs;
     int n_jobs;

@@ -57,6 +57,56 @@ static char *safe_name(const char *title)
     return sb_detach(&sb);
 }
 
+/* The folder of path ("." for a bare name), resolved; NULL if it does not exist. */
+static char *real_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    char *real = realpath(dir, NULL);
+    free(dir);
+    return real;
+}
+
+/* path as seen from the folder of `from` ("clips/00-x.opus", "../c/00-x.opus"), so that no
+ * output names an absolute path; path itself when a folder cannot be resolved. */
+static char *relative_path(const char *from, const char *path)
+{
+    char *a = real_dir(from), *b = real_dir(path);
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    if (!a || !b) {
+        free(a), free(b);
+        return xstrdup(path);
+    }
+    /* skip the common leading components, then up from a's rest and down into b's */
+    size_t i = 0, common = 0;
+    while (a[i] && a[i] == b[i]) {
+        i++;
+        if (a[i - 1] == '/') common = i;
+    }
+    if ((!a[i] || a[i] == '/') && (!b[i] || b[i] == '/')) common = i; /* a whole component agrees */
+    struct strbuf sb;
+    sb_init(&sb);
+    const char *ra = a + common, *rb = b + common;
+    while (*ra == '/') ra++;
+    while (*rb == '/') rb++;
+    if (*ra) {
+        sb_adds(&sb, "../");
+        for (const char *p = ra; *p; p++)
+            if (*p == '/') sb_adds(&sb, "../");
+    }
+    if (*rb) sb_printf(&sb, "%s/", rb);
+    sb_adds(&sb, name);
+    free(a), free(b);
+    return sb_detach(&sb);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 /* ---- sidecars ---- */
 
 static json_t *settings_json(const struct render *r)
@@ -64,7 +114,7 @@ static json_t *settings_json(const struct render *r)
     const struct pause_policy *pp = &r->vs.pauses;
     return json_pack("{s:i, s:i, s:i, s:i, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i}}", "bitrate_bps",
                      r->enc.bitrate_bps, "complexity", r->enc.complexity, "opus_rate", ENCODE_OPUS_RATE,
-                     "synthesis_rate", SYNTH_RATE, "voices", r->vs.dir, "announce_sections",
+                     "synthesis_rate", SYNTH_RATE, "voices", base_name(r->vs.dir), "announce_sections",
                      r->o->announce_sections, "preface", r->o->preface, "pauses_ms", "programme_start",
                      pp->programme_start_ms, "programme_end", pp->programme_end_ms, "speaker_change",
                      pp->speaker_change_ms, "same_speaker", pp->same_speaker_ms, "section_break",
@@ -106,8 +156,8 @@ static int write_sidecars(const struct render *r, const char *opus_path, const s
     char *stem = strip_ext(opus_path);
     const char *base = strrchr(opus_path, '/');
     json_t *settings = settings_json(r), *loud = loudness_json(r), *speakers = speakers_json(r);
-    struct sidecar_info info = {.title = r->doc.title,
-                                .source_path = r->o->transcript,
+    struct sidecar_info info = {.title = r->ep.title ? r->ep.title : r->doc.title,
+                                .source_path = base_name(r->o->transcript),
                                 .input_sha256 = r->input_sha256,
                                 .recast_version = RECAST_VERSION,
                                 .espeak_version = r->espeak_version,
@@ -115,7 +165,10 @@ static int write_sidecars(const struct render *r, const char *opus_path, const s
                                 .settings = settings,
                                 .loudness = loud,
                                 .speakers = speakers,
-                                .extra_files = extra};
+                                .extra_files = extra,
+                                .layout = &r->o->captions,
+                                .episode = &r->ep,
+                                .write_cover = page || extra != NULL};
     int rc = sidecars_write(stem, tl, &info, err);
     if (rc == 0 && page) rc = page_write(stem, tl, &info, clips, n_clips, err);
     json_decref(settings), json_decref(loud), json_decref(speakers);
@@ -174,12 +227,15 @@ static void plan_links(const struct render *r, struct output_set *set, const cha
     set->clips = xcalloc((size_t)set->n_files + 1, sizeof *set->clips);
     const char *slash = strrchr(podcast, '/');
     size_t dir_len = slash ? (size_t)(slash - podcast) + 1 : 0;
+    set->clip_hrefs = xcalloc((size_t)set->n_files + 1, sizeof *set->clip_hrefs);
     for (int i = 0; i < set->n_files; i++) {
         const char *cp = set->files[i].opus_path;
-        json_array_append_new(clip_files, json_string(cp));
-        set->clips[i].href = strncmp(cp, podcast, dir_len) == 0 ? cp + dir_len : cp;
+        set->clip_hrefs[i] = relative_path(podcast, cp);
+        json_array_append_new(clip_files, json_string(set->clip_hrefs[i]));
+        set->clips[i].href = set->clip_hrefs[i];
         set->clips[i].section = i - r->sec_first;
     }
+    (void)dir_len;
     set->n_clips = set->n_files;
     set->extra_files = json_pack("{s:O}", "clips", clip_files);
     json_decref(clip_files);
@@ -245,6 +301,8 @@ void output_set_free(struct output_set *set)
     for (int i = 0; i < set->n_files; i++) free(set->files[i].opus_path);
     free(set->files);
     free(set->clips);
+    for (int i = 0; set->clip_hrefs && i < set->n_clips; i++) free(set->clip_hrefs[i]);
+    free(set->clip_hrefs);
     json_decref(set->extra_files);
     memset(set, 0, sizeof *set);
 }

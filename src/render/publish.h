@@ -30,7 +30,8 @@ struct output_file {
 struct output_set {
     struct output_file *files; /* the clips in section order, then the podcast (last) */
     int n_files;
-    struct page_clip *clips;   /* the page's clip links (hrefs borrowed from files) */
+    struct page_clip *clips;   /* the page's clip links (hrefs borrowed from clip_hrefs) */
+    char **clip_hrefs;         /* [n_clips] each clip relative to the podcast's folder (owned) */
     int n_clips;
     json_t *extra_files;       /* the podcast manifest's extra "files": {"clips": [...], "page": ...} */
 };
