@@ -138,9 +138,14 @@ static void add_metadata(const struct render *r, int sec_first, int sec_last, st
             sb_printf(&sb, "%s%s %s+%s", k++ ? ", " : "", r->vs.profiles[i].name, r->vs.profiles[i].mandarin_voice,
                       r->vs.profiles[i].variant);
     sb_printf(&sb, ". Loudness %.1f LUFS, every turn levelled to it.", r->o->loudness_lufs);
+    /* the episode's description first; how it was made (synthetic voices) always follows
+     * (one field: ffmpeg shows DESCRIPTION and COMMENT as the same "comment" tag) */
     if (ep->description) {
-        add_comment(c, "DESCRIPTION", ep->description);
-        add_comment(c, "COMMENT", sb_cstr(&sb));
+        struct strbuf d;
+        sb_init(&d);
+        sb_printf(&d, "%s\n\n%s", ep->description, sb_cstr(&sb));
+        add_comment(c, "DESCRIPTION", sb_cstr(&d));
+        sb_free(&d);
     } else {
         add_comment(c, "DESCRIPTION", sb_cstr(&sb));
     }
