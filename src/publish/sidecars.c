@@ -399,7 +399,7 @@ static char *span_text(const struct stream *st, int a, int b, const int *breaks,
         if (next < n_breaks && i == breaks[next]) {
             while (sb.len && sb.data[sb.len - 1] == ' ') sb.data[--sb.len] = '\0';
             next++;
-            int spaced = st->cp[i] == ' ';
+            int spaced = st->cp[i] == ' ' || (i > a && st->cp[i - 1] == ' ');
             while (i < b && st->cp[i] == ' ') i++;
             if (i >= b) break;
             if (!joined) sb_addc(&sb, '\n');
