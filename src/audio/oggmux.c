@@ -1,6 +1,8 @@
 /* oggmux.c: see oggmux.h. */
 #include "audio/oggmux.h"
 
+#include <nettle/base64.h>
+
 #include <errno.h>
 #include <ogg/ogg.h>
 #include <opus.h>
@@ -283,5 +285,42 @@ int oggmux_chapter_comments(int index, long long start48, const char *title, cha
     for (const char *p = title ? title : ""; *p; p++)
         sb_addc(&sb, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
     *name_comment = sb_detach(&sb);
+    return 0;
+}
+
+static void put_be32(struct strbuf *sb, uint32_t v)
+{
+    char b[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
+    sb_add(sb, b, 4);
+}
+
+int oggmux_picture_comment(const char *mime, const char *description, int width, int height, int depth,
+                           const unsigned char *data, size_t len, char **comment, struct rc_error *err)
+{
+    *comment = NULL;
+    if (!data || !len || len >= (1u << 24) - 64 || !mime)
+        return rc_fail(err, RC_SOFTWARE, "cover picture: empty, or over 16 MiB (make it smaller)");
+    if (!description) description = "";
+    struct strbuf block;
+    sb_init(&block);
+    put_be32(&block, 3); /* front cover */
+    put_be32(&block, (uint32_t)strlen(mime));
+    sb_adds(&block, mime);
+    put_be32(&block, (uint32_t)strlen(description));
+    sb_adds(&block, description);
+    put_be32(&block, (uint32_t)(width > 0 ? width : 0));
+    put_be32(&block, (uint32_t)(height > 0 ? height : 0));
+    put_be32(&block, (uint32_t)(depth > 0 ? depth : 0));
+    put_be32(&block, 0); /* not an indexed-colour picture */
+    put_be32(&block, (uint32_t)len);
+    sb_add(&block, (const char *)data, len);
+    static const char key[] = "METADATA_BLOCK_PICTURE=";
+    size_t n = BASE64_ENCODE_RAW_LENGTH(block.len);
+    char *out = xmalloc(sizeof key - 1 + n + 1);
+    memcpy(out, key, sizeof key - 1);
+    base64_encode_raw(out + sizeof key - 1, block.len, (const uint8_t *)block.data);
+    out[sizeof key - 1 + n] = '\0';
+    sb_free(&block);
+    *comment = out;
     return 0;
 }

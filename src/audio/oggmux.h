@@ -123,4 +123,15 @@ void oggmux_free(struct oggmux *m);
 int oggmux_chapter_comments(int index, long long start48, const char *title, char **time_comment,
                             char **name_comment, struct rc_error *err);
 
+/* A cover picture as the Vorbis comment players read (METADATA_BLOCK_PICTURE, the FLAC
+ * picture block base64-encoded, as opusenc --picture writes it; ffprobe shows it as an
+ * attached picture, mpv and VLC as cover art):
+ *   "METADATA_BLOCK_PICTURE=<base64 of: type 3 (front cover), MIME, description,
+ *    width, height, depth, 0 colours, data>"
+ * mime "image/png" or "image/jpeg"; width/height in pixels; depth in bits per pixel.
+ * The data is copied into the new string *comment, which the caller frees.
+ * RC_SOFTWARE for an empty picture or one over 16 MiB (the block's 24-bit length). */
+int oggmux_picture_comment(const char *mime, const char *description, int width, int height, int depth,
+                           const unsigned char *data, size_t len, char **comment, struct rc_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* cmd_render.c: recast render: the podcast and its outputs. */
 #include "cli/common.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,9 @@
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
-           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST, O_SET };
+           O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST, O_SET, O_TITLE, O_SHOW, O_DATE, O_DESCRIPTION,
+           O_LANGUAGE, O_LICENCE, O_URL, O_PERSON, O_COVER, O_META, O_NO_META, O_CAP_CHARS, O_CAP_CHARS_EN,
+           O_CAP_LINES, O_CAP_SECONDS };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -21,13 +24,24 @@ static int cmd_render(int argc, char **argv)
         {"html", no_argument, NULL, O_HTML}, {"progress", no_argument, NULL, O_PROGRESS},
         {"quiet", no_argument, NULL, 'q'}, {"lexicon", required_argument, NULL, O_LEXICON},
         {"cast", required_argument, NULL, O_CAST}, {"set", required_argument, NULL, O_SET},
-        {0, 0, 0, 0}};
+        {"title", required_argument, NULL, O_TITLE}, {"show", required_argument, NULL, O_SHOW},
+        {"date", required_argument, NULL, O_DATE}, {"description", required_argument, NULL, O_DESCRIPTION},
+        {"language", required_argument, NULL, O_LANGUAGE}, {"licence", required_argument, NULL, O_LICENCE},
+        {"license", required_argument, NULL, O_LICENCE}, {"url", required_argument, NULL, O_URL},
+        {"person", required_argument, NULL, O_PERSON}, {"cover", required_argument, NULL, O_COVER},
+        {"meta", required_argument, NULL, O_META}, {"no-meta", no_argument, NULL, O_NO_META},
+        {"caption-chars", required_argument, NULL, O_CAP_CHARS},
+        {"caption-chars-en", required_argument, NULL, O_CAP_CHARS_EN},
+        {"caption-lines", required_argument, NULL, O_CAP_LINES},
+        {"caption-seconds", required_argument, NULL, O_CAP_SECONDS}, {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
     o.sections = sections;
     const char **voice_sets = xcalloc((size_t)argc, sizeof *voice_sets);
     o.voice_sets = voice_sets;
+    struct episode *ep = &o.episode;
+    ep->persons = xcalloc((size_t)argc, sizeof *ep->persons);
     int c, rc = RC_OK;
     double v;
     optind = 1;
@@ -69,7 +83,49 @@ static int cmd_render(int argc, char **argv)
             if (cli_add_cast("render", optarg) != RC_OK) rc = RC_USAGE;
             break;
         case O_SET: voice_sets[o.n_voice_sets++] = optarg; break;
-        case 'h': free(sections), free(voice_sets); return cli_print_help("render");
+        case O_TITLE: ep->title = optarg; break;
+        case O_SHOW: ep->show = optarg; break;
+        case O_DATE:
+            if (!episode_date_ok(optarg))
+                rc = cli_usage_error("render", "--date %s: write the original date as YYYY, YYYY-MM or YYYY-MM-DD", optarg);
+            else ep->date = optarg;
+            break;
+        case O_DESCRIPTION: ep->description = optarg; break;
+        case O_LANGUAGE: ep->language = optarg; break;
+        case O_LICENCE: ep->licence = optarg; break;
+        case O_URL: ep->url = optarg; break;
+        case O_PERSON: {
+            /* "Name" or "Name:role" (the last colon separates the role) */
+            char *colon = strrchr(optarg, ':');
+            if (colon == optarg || (colon && !colon[1])) {
+                rc = cli_usage_error("render", "--person '%s': write NAME or NAME:ROLE (e.g. 'Demis Hassabis:guest')",
+                                     optarg);
+                break;
+            }
+            if (colon) *colon = '\0';
+            ep->persons[ep->n_persons++] = (struct episode_person){optarg, colon ? colon + 1 : NULL};
+            break;
+        }
+        case O_COVER: ep->cover_path = optarg; break;
+        case O_META: o.meta_path = optarg; break;
+        case O_NO_META: o.no_meta = 1; break;
+        case O_CAP_CHARS:
+            if (cli_parse_number("render", "--caption-chars", optarg, 8, 60, &v) || v != (int)v) rc = RC_USAGE;
+            else o.captions.zh_line_chars = (int)v;
+            break;
+        case O_CAP_CHARS_EN:
+            if (cli_parse_number("render", "--caption-chars-en", optarg, 16, 100, &v) || v != (int)v) rc = RC_USAGE;
+            else o.captions.en_line_chars = (int)v;
+            break;
+        case O_CAP_LINES:
+            if (cli_parse_number("render", "--caption-lines", optarg, 1, 3, &v) || v != (int)v) rc = RC_USAGE;
+            else o.captions.max_lines = (int)v;
+            break;
+        case O_CAP_SECONDS:
+            if (cli_parse_number("render", "--caption-seconds", optarg, 2, 20, &v)) rc = RC_USAGE;
+            else o.captions.max_cue_ms = (int)llround(v * 1000);
+            break;
+        case 'h': free(sections), free(voice_sets), free(ep->persons); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
     }
@@ -83,6 +139,7 @@ static int cmd_render(int argc, char **argv)
     }
     free(sections);
     free(voice_sets);
+    free(ep->persons);
     return rc;
 }
 
@@ -91,8 +148,9 @@ const struct command cli_cmd_render = {
      "Usage: recast render [OPTIONS] FILE\n"
      "\n"
      "Renders the transcript into an Ogg Opus podcast (mono, 48 kHz playback) with one\n"
-     "chapter per section, and beside it STEM.vtt and STEM.srt (subtitles, one cue per\n"
-     "clause or sentence), STEM.chapters.json and STEM.transcript.json (Podcasting 2.0), and\n"
+     "chapter per section, and beside it STEM.vtt and STEM.srt (subtitles of at most two\n"
+     "short lines, cut where the voice starts a word), STEM.chapters.json and\n"
+     "STEM.transcript.json (Podcasting 2.0), and\n"
      "STEM.manifest.json (every turn's start and end, settings, versions, input hash).\n"
      "Each turn is synthesized and encoded in its own worker process and cached, so a\n"
      "re-render after an edit only redoes the turns that changed.\n"
@@ -112,6 +170,24 @@ const struct command cli_cmd_render = {
      "                          for adjacent sections\n"
      "  --html                  also write the listening page STEM.html (clip links are\n"
      "                          relative to its folder, wherever DIR is)\n"
+     "Episode (what players and the page show; see README, 'Episode metadata'):\n"
+     "  --meta FILE             episode metadata file (default: the transcript's name with\n"
+     "                          .meta.json for .txt, when it exists); --no-meta: none\n"
+     "  --title TEXT            episode title (default: the page's title)\n"
+     "  --show TEXT             the show (ALBUM)\n"
+     "  --date YYYY-MM-DD       original date (DATE; none unless given)\n"
+     "  --description TEXT      episode description\n"
+     "  --person 'NAME:ROLE'    a person and role (host, guest, ...); repeat for each\n"
+     "  --language TAG          BCP 47 language tag (default zh)\n"
+     "  --licence TEXT          licence of the episode (LICENSE)\n"
+     "  --url URL               the original episode\n"
+     "  --cover FILE            cover art, PNG or JPEG (in the Opus file and on the page)\n"
+     "Subtitles:\n"
+     "  --caption-chars N       characters per line of a Chinese cue, 8 to 60 (default 20;\n"
+     "                          a Latin letter counts as half)\n"
+     "  --caption-chars-en N    characters per line of an English cue, 16 to 100 (default 42)\n"
+     "  --caption-lines N       lines per cue, 1 to 3 (default 2)\n"
+     "  --caption-seconds S     longest cue, 2 to 20 s (default 7)\n"
      "Sound:\n"
      "  --bitrate KBPS          Opus bitrate, 6 to 256 kbit/s (default 32)\n"
      "  --complexity N          Opus complexity, 0 to 10 (default 10)\n"
@@ -139,5 +215,6 @@ const struct command cli_cmd_render = {
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --clips out/clips\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
      "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n"
-     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section gemini --set demis.variant=m7\n",
+     "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section gemini --set demis.variant=m7\n"
+     "  recast render my.txt --show 'My Show' --date 2024-02-28 --person 'Ann Lee:host' --cover art.png\n",
     cmd_render};

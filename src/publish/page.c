@@ -36,7 +36,7 @@
 
 static const char page_keys[] =
     "<p class=\"keys\"><kbd>空格</kbd> 播放/暂停 · <kbd>←</kbd> <kbd>→</kbd> 后退/前进 5 秒 · "
-    "点击句子或章节跳转</p>\n";
+    "文字稿里 <kbd>↑</kbd> <kbd>↓</kbd> 逐句移动、<kbd>回车</kbd> 跳转 · 点击句子或章节跳转</p>\n";
 
 /* ---- escaping and formatting ---- */
 
@@ -117,6 +117,9 @@ struct page {
     const char *version; /* recast's version, or NULL */
     const struct page_clip *clips;
     int n_clips;
+    const struct sidecar_layout *layout; /* cue layout, the same as the .vtt's */
+    const struct episode *ep;            /* episode metadata, or NULL */
+    const char *cover;                   /* "pod.cover.png" beside the page, or NULL */
 };
 
 static const char *section_title(const struct page *pg, int s)
@@ -125,12 +128,45 @@ static const char *section_title(const struct page *pg, int s)
     return t && *t ? t : pg->title;
 }
 
+/* <meta name|property="key" content="value"> */
+static void put_meta(struct strbuf *sb, const char *attr, const char *key, const char *value)
+{
+    sb_printf(sb, "<meta %s=\"%s\" content=\"", attr, key);
+    put_text(sb, value);
+    sb_adds(sb, "\">\n");
+}
+
+/* What the page says about itself: language, description, sharing tags (Open Graph,
+ * Twitter cards; the cover as a URL relative to the page). */
 static void put_head(struct page *pg)
 {
     struct strbuf *sb = &pg->sb;
-    sb_adds(sb, "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+    const struct episode *ep = pg->ep;
+    sb_adds(sb, "<!DOCTYPE html>\n<html lang=\"");
+    put_text(sb, ep && ep->language ? ep->language : "zh");
+    sb_adds(sb, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     if (pg->version) sb_printf(sb, "<meta name=\"generator\" content=\"recast %s\">\n", pg->version);
+    struct strbuf desc;
+    sb_init(&desc);
+    if (ep && ep->description) sb_adds(&desc, ep->description);
+    else sb_printf(&desc, "%s：播客（合成语音朗读），%d 章，附文字稿和字幕。", pg->title, pg->tl->n_sections);
+    put_meta(sb, "name", "description", sb_cstr(&desc));
+    put_meta(sb, "property", "og:type", "website");
+    put_meta(sb, "property", "og:title", pg->title);
+    put_meta(sb, "property", "og:description", sb_cstr(&desc));
+    if (ep && ep->show) put_meta(sb, "property", "og:site_name", ep->show);
+    if (pg->cover) {
+        struct strbuf url;
+        sb_init(&url);
+        put_url(&url, pg->cover);
+        sb_printf(sb, "<meta property=\"og:image\" content=\"%s\">\n", sb_cstr(&url));
+        sb_free(&url);
+        put_meta(sb, "property", "og:image:alt", "封面");
+    }
+    put_meta(sb, "property", "og:audio", pg->audio);
+    put_meta(sb, "name", "twitter:card", pg->cover ? "summary_large_image" : "summary");
+    sb_free(&desc);
     sb_adds(sb, "<title>");
     put_text(sb, pg->title);
     sb_adds(sb, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n");
@@ -159,19 +195,43 @@ static void put_legend(struct page *pg)
 static void put_header(struct page *pg)
 {
     struct strbuf *sb = &pg->sb;
-    sb_adds(sb, "<header class=\"top\">\n<h1>");
+    sb_adds(sb, "<header class=\"top\">\n");
+    if (pg->cover) {
+        sb_adds(sb, "<img class=\"cover\" src=\"");
+        put_url(sb, pg->cover);
+        sb_printf(sb, "\" alt=\"封面\" width=\"%d\" height=\"%d\">\n", pg->ep->cover.width, pg->ep->cover.height);
+    }
+    sb_adds(sb, "<div class=\"head\">\n<h1>");
     put_text(sb, pg->title);
-    sb_adds(sb, "</h1>\n<p class=\"meta\"><span>时长 ");
+    sb_adds(sb, "</h1>\n");
+    if (pg->ep && (pg->ep->show || pg->ep->date || pg->ep->n_persons)) {
+        sb_adds(sb, "<p class=\"meta\">");
+        if (pg->ep->show) sb_adds(sb, "<span>"), put_text(sb, pg->ep->show), sb_adds(sb, "</span>");
+        if (pg->ep->date) sb_adds(sb, "<span>原节目 <time>"), put_text(sb, pg->ep->date), sb_adds(sb, "</time></span>");
+        for (int i = 0; i < pg->ep->n_persons; i++) {
+            sb_adds(sb, "<span>");
+            put_text(sb, pg->ep->persons[i].name);
+            if (pg->ep->persons[i].role) sb_adds(sb, "（"), put_text(sb, pg->ep->persons[i].role), sb_adds(sb, "）");
+            sb_adds(sb, "</span>");
+        }
+        sb_adds(sb, "</p>\n");
+    }
+    if (pg->ep && pg->ep->description) {
+        sb_adds(sb, "<p class=\"desc\">");
+        put_text(sb, pg->ep->description);
+        sb_adds(sb, "</p>\n");
+    }
+    sb_adds(sb, "<p class=\"meta\"><span>时长 ");
     put_clock(sb, pg->tl->total48);
     sb_printf(sb, "</span><span>%d 章</span>", pg->tl->n_sections);
     put_legend(pg);
-    sb_adds(sb, "</p>\n</header>\n");
+    sb_adds(sb, "</p>\n</div>\n</header>\n");
 }
 
 static void put_player(struct page *pg)
 {
     struct strbuf *sb = &pg->sb;
-    sb_adds(sb, "<div class=\"bar\" id=\"bar\">\n<div class=\"bar-in\">\n"
+    sb_adds(sb, "<div class=\"bar\" id=\"bar\" role=\"region\" aria-label=\"播放器\">\n<div class=\"bar-in\">\n"
                 "<audio id=\"player\" controls preload=\"metadata\" src=\"");
     put_url(sb, pg->audio);
     sb_adds(sb, "\">这个浏览器不能播放音频，请<a href=\"");
@@ -234,9 +294,9 @@ static void put_turn(struct page *pg, int t, const struct sidecar_cue *cues, int
     int first = *next;
     for (; *next < n_cues && cues[*next].turn <= t; (*next)++) {
         const struct sidecar_cue *c = &cues[*next];
-        if (*next > first && needs_space(cues[*next - 1].text, c->text)) sb_addc(sb, ' ');
-        sb_printf(sb, "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" data-start=\"", c->turn, c->seq,
-                  c->turn, c->seq);
+        if (*next > first && (c->space_before || needs_space(cues[*next - 1].text, c->text))) sb_addc(sb, ' ');
+        sb_printf(sb, "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" tabindex=\"%d\" data-start=\"", c->turn,
+                  c->seq, c->turn, c->seq, *next == 0 ? 0 : -1);
         put_seconds(sb, c->start48);
         sb_adds(sb, "\" data-end=\"");
         put_seconds(sb, c->end48);
@@ -319,7 +379,7 @@ static void build_page(struct page *pg)
 {
     struct sidecar_cue *cues = NULL;
     int n_cues = 0;
-    sidecars_build_cues(pg->tl, &cues, &n_cues);
+    sidecars_build_cues(pg->tl, pg->layout, &cues, &n_cues);
     put_head(pg);
     put_header(pg);
     put_player(pg);
@@ -361,9 +421,17 @@ int page_write(const char *stem, const struct timeline *tl, const struct sidecar
     pg.audio = sb_cstr(&audio);
     pg.title = info && info->title && *info->title ? info->title : pg.base;
     pg.version = info ? info->recast_version : NULL;
+    pg.layout = info ? info->layout : NULL;
+    pg.ep = info ? info->episode : NULL;
+    struct strbuf cover;
+    sb_init(&cover);
+    if (pg.ep && pg.ep->cover.data && info->write_cover) {
+        sb_printf(&cover, "%s.cover%s", pg.base, pg.ep->cover.ext);
+        pg.cover = sb_cstr(&cover);
+    }
     sb_init(&pg.sb);
     build_page(&pg);
     int rc = write_all(sb_cstr(&path), &pg.sb, err);
-    sb_free(&pg.sb), sb_free(&path), sb_free(&audio);
+    sb_free(&pg.sb), sb_free(&path), sb_free(&audio), sb_free(&cover);
     return rc;
 }

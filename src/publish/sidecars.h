@@ -1,9 +1,9 @@
 /* sidecars.h: the files written next to a rendered podcast STEM.opus:
  *
- *   STEM.vtt              WebVTT subtitles, one cue per sentence or clause, <v Speaker> spans
- *   STEM.srt              the same cues as SubRip, "Speaker: " prefix
+ *   STEM.vtt              WebVTT subtitles, cues of at most 2 lines, <v Speaker> spans
+ *   STEM.srt              the same cues as SubRip, "Speaker: " where the speaker changes
  *   STEM.chapters.json    Podcasting 2.0 chapters (version 1.2.0), one per section
- *   STEM.transcript.json  Podcasting 2.0 JSON transcript (version 1.0.0), one segment per cue
+ *   STEM.transcript.json  Podcasting 2.0 JSON transcript (version 1.0.0), one segment per sentence
  *   STEM.manifest.json    what a publisher needs: versions, hash, settings, loudness,
  *                         speakers, sections and turns with their times, the file names
  *
@@ -15,11 +15,23 @@
 
 #include <jansson.h>
 
+#include "config/episode.h"
 #include "publish/timeline.h"
 #include "base/util.h"
 
-/* Longest cue text in characters (Unicode code points, without speaker name or tags). */
-#define SIDECAR_CUE_MAX_CHARS 65
+/* How cues are laid out (defaults: the usual subtitle guidance for a 16:9 screen).  A
+ * cue of a turn with Chinese text has lines of at most zh_line_chars characters, counting a
+ * CJK character as one and a Latin letter, digit or space as half (its width on screen);
+ * a cue of an English turn has lines of at most en_line_chars characters.  At most
+ * max_lines lines, at most max_cue_ms long (unless one word is longer). */
+#define SIDECAR_ZH_LINE_CHARS 20
+#define SIDECAR_EN_LINE_CHARS 42
+#define SIDECAR_MAX_LINES 2
+#define SIDECAR_MAX_CUE_MS 7000
+struct sidecar_layout {
+    int zh_line_chars, en_line_chars, max_lines, max_cue_ms;
+};
+void sidecars_default_layout(struct sidecar_layout *layout);
 
 /* What the timeline does not know.  Everything is borrowed: sidecars_write() neither
  * keeps nor frees any of it.  A NULL string is written as JSON null. */
@@ -34,6 +46,9 @@ struct sidecar_info {
     json_t *loudness;           /* object: measured/target/gain figures; NULL: null */
     json_t *speakers;           /* array of {"name","voice",...}; NULL: derived from the turns */
     json_t *extra_files;        /* object merged into the manifest's "files" (clips, page); may be NULL */
+    const struct sidecar_layout *layout; /* cue layout; NULL: the defaults */
+    const struct episode *episode;       /* episode metadata for the manifest; may be NULL */
+    int write_cover;                     /* also write the cover beside: STEM.cover.png|.jpg */
 };
 
 /* Writes the five files.  STEM is the output path without ".opus" ("out/x.zh").  All
@@ -51,16 +66,20 @@ const char *sidecars_suffix(int i);
 /* One subtitle cue: [start48, end48) in samples at 48 kHz, within one turn. */
 struct sidecar_cue {
     long long start48, end48;
-    int turn;   /* index into tl->turns */
-    int seq;    /* 1-based number of the cue within its turn (VTT id "t<turn index>-<seq>") */
-    char *text; /* plain UTF-8 (no escaping, no speaker), owned by the cue array */
+    int turn;    /* index into tl->turns */
+    int seq;     /* 1-based number of the cue within its turn (VTT id "t<turn index>-<seq>") */
+    char *text;  /* plain UTF-8 on one line (no escaping, no speaker), owned by the cue array */
+    char *lines; /* the same text with '\n' between its lines, owned by the cue array */
+    int space_before; /* the turn's text has a space between the previous cue and this one */
 };
 
-/* Builds the cues of a whole timeline (see sidecars.c for the rules).  Cues are in time
- * order, start strictly increasing, never overlap, lie within [0, total48] and last at
- * least 1 ms.  On success *cues is a new array (NULL if there are none) that the caller
- * frees with sidecars_free_cues().  Returns 0 (never fails: allocation failure aborts). */
-int sidecars_build_cues(const struct timeline *tl, struct sidecar_cue **cues, int *n_cues);
+/* Builds the cues of a whole timeline (see sidecars.c for the rules; layout NULL: the
+ * defaults).  Cues are in time order, start strictly increasing, never overlap, lie
+ * within [0, total48] and last at least 1 ms.  On success *cues is a new array (NULL if
+ * there are none) that the caller frees with sidecars_free_cues().  Returns 0 (never
+ * fails: allocation failure aborts). */
+int sidecars_build_cues(const struct timeline *tl, const struct sidecar_layout *layout, struct sidecar_cue **cues,
+                        int *n_cues);
 void sidecars_free_cues(struct sidecar_cue *cues, int n);
 
 /* "00:01:02.345" (sep '.') or "00:01:02,345" (sep ','): hours always, milliseconds rounded

@@ -6,7 +6,10 @@
 
 void timeline_free(struct timeline *tl)
 {
-    for (int i = 0; i < tl->n_turns; i++) free(tl->turns[i].clauses);
+    for (int i = 0; i < tl->n_turns; i++) {
+        for (int c = 0; c < tl->turns[i].n_clauses; c++) free(tl->turns[i].clauses[c].marks);
+        free(tl->turns[i].clauses);
+    }
     free(tl->turns);
     free(tl->sections);
     memset(tl, 0, sizeof *tl);

@@ -14,10 +14,20 @@
 
 #define TL_RATE 48000 /* Hz: the unit of every *48 field */
 
+/* Where a word of a clause starts: byte `byte` of the clause text is heard from at48.
+ * From the synthesizer's word events (synth.h), so cues may be cut there exactly. */
+struct tl_mark {
+    int byte;
+    long long at48;
+};
+
 struct tl_clause {
     long long start48, end48; /* speech of this clause; start48 == end48 if silent */
     const char *text;         /* the clause as written in the transcript */
     int sentence_start;       /* 1 if a sentence starts here */
+    struct tl_mark *marks;    /* [n_marks] in time order, within [start48, end48); owned by
+                                 the timeline (NULL: only the clause's ends are known) */
+    int n_marks;
 };
 
 struct tl_turn {

@@ -40,6 +40,9 @@ struct job_info {
     double lufs;              /* integrated loudness of the turn; -inf for silence */
     double sample_peak_dbfs;
     double speech_seconds;    /* sum of clause durations: its weight in the programme */
+    int n_marks;              /* word starts (synth.h struct synth_mark), in time order */
+    int *mark_clause, *mark_byte;
+    long long *mark_sample;   /* samples at SYNTH_RATE */
 };
 
 /* One piece of synthesis: a turn (or a part of one), a narrator line or a calibration text. */
@@ -79,6 +82,7 @@ struct render {
     int lookahead24;
     int sec_first, sec_last;  /* the sections -o gets: [sec_first, sec_last) */
     struct timespec t0;
+    struct episode ep;        /* the episode's metadata: the file, then the options */
     /* jobs (plan.c) */
     struct job *jobs;
     int n_jobs;
@@ -90,7 +94,9 @@ struct render {
     double done_audio_seconds; /* audio rendered so far in this pass */
     const char *phase;
     /* programme (programme.c) */
-    double gain_db;           /* baked into the packets */
+    double *voice_gain_db;    /* [n_profiles] target minus the voice's calibration loudness */
+    double gain_min_db, gain_max_db; /* the range of the turns' packet gains */
+    double gain_db;           /* speech-weighted mean of the turns' packet gains (reports) */
     double header_gain_db;    /* OpusHead output gain: the residual */
     double before_lufs, before_tp; /* the programme as synthesized */
     double encoded_lufs, encoded_tp; /* what the encoders were fed (after gain and limiter) */

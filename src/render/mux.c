@@ -89,34 +89,41 @@ static void comment_list_free(struct comment_list *c)
     memset(c, 0, sizeof *c);
 }
 
-static char *date_string(void)
+/* The programme's title: the episode's, else the page's. */
+static const char *programme_title(const struct render *r)
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-    struct tm tm = {0}; /* render_run has checked SOURCE_DATE_EPOCH; never read it unset */
-    if (!gmtime_r(&t, &tm)) t = 0, gmtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return xstrdup(buf);
+    return r->ep.title ? r->ep.title : r->doc.title;
 }
 
-/* Title, artist, album, date, genre, language, encoder, description. */
+/* Title, artists, show, date (only when given), genre, language, licence, encoder,
+ * description. */
 static void add_metadata(const struct render *r, int sec_first, int sec_last, struct comment_list *c)
 {
+    const struct episode *ep = &r->ep;
     struct strbuf sb;
     sb_init(&sb);
-    if (sec_last - sec_first == r->doc.n_sections) sb_adds(&sb, r->doc.title);
-    else sb_printf(&sb, "%s: %s", r->doc.title, r->doc.sections[sec_first].title);
+    if (sec_last - sec_first == r->doc.n_sections) sb_adds(&sb, programme_title(r));
+    else sb_printf(&sb, "%s: %s", programme_title(r), r->doc.sections[sec_first].title);
     add_comment(c, "TITLE", sb_cstr(&sb));
-    sb.len = 0;
-    for (int k = 0; k < r->doc.n_speakers; k++) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->doc.speakers[k].name);
-    add_comment(c, "ARTIST", sb_cstr(&sb));
-    add_comment(c, "ALBUM", r->doc.title);
-    char *date = date_string();
-    add_comment(c, "DATE", date);
-    free(date);
+    if (ep->n_persons) {
+        for (int i = 0; i < ep->n_persons; i++) {
+            add_comment(c, "ARTIST", ep->persons[i].name);
+            sb.len = 0;
+            sb_printf(&sb, "%s%s%s%s", ep->persons[i].name, ep->persons[i].role ? " (" : "",
+                      ep->persons[i].role ? ep->persons[i].role : "", ep->persons[i].role ? ")" : "");
+            add_comment(c, "PERFORMER", sb_cstr(&sb));
+        }
+    } else {
+        sb.len = 0;
+        for (int k = 0; k < r->doc.n_speakers; k++) sb_printf(&sb, "%s%s", sb.len ? ", " : "", r->doc.speakers[k].name);
+        add_comment(c, "ARTIST", sb_cstr(&sb));
+    }
+    if (ep->show) add_comment(c, "ALBUM", ep->show);
+    if (ep->date) add_comment(c, "DATE", ep->date);
     add_comment(c, "GENRE", "Podcast");
-    add_comment(c, "LANGUAGE", r->doc.lang == DOC_LANG_EN ? "en" : "zh");
+    add_comment(c, "LANGUAGE", ep->language ? ep->language : r->doc.lang == DOC_LANG_EN ? "en" : "zh");
+    if (ep->licence) add_comment(c, "LICENSE", ep->licence);
+    if (ep->url) add_comment(c, "CONTACT", ep->url);
     sb.len = 0;
     sb_printf(&sb, "recast %s (espeak-ng %s)", RECAST_VERSION, r->espeak_version);
     add_comment(c, "ENCODER", sb_cstr(&sb));
@@ -129,9 +136,31 @@ static void add_metadata(const struct render *r, int sec_first, int sec_last, st
         sb_printf(&sb, "%s%s %s+%s", k ? ", " : "", r->doc.speakers[k].name,
                   r->doc.lang == DOC_LANG_EN ? p->english_voice : p->mandarin_voice, p->variant);
     }
-    sb_printf(&sb, ". Loudness %.1f LUFS, gain %+.1f dB.", r->o->loudness_lufs, r->gain_db);
-    add_comment(c, "DESCRIPTION", sb_cstr(&sb));
+    sb_printf(&sb, ". Loudness %.1f LUFS, every turn levelled to it.", r->o->loudness_lufs);
+    /* the episode's description first; how it was made (synthetic voices) always follows
+     * (one field: ffmpeg shows DESCRIPTION and COMMENT as the same "comment" tag) */
+    if (ep->description) {
+        struct strbuf d;
+        sb_init(&d);
+        sb_printf(&d, "%s\n\n%s", ep->description, sb_cstr(&sb));
+        add_comment(c, "DESCRIPTION", sb_cstr(&d));
+        sb_free(&d);
+    } else {
+        add_comment(c, "DESCRIPTION", sb_cstr(&sb));
+    }
     sb_free(&sb);
+}
+
+/* The cover as METADATA_BLOCK_PICTURE (last: it is by far the longest comment). */
+static int add_cover(const struct render *r, struct comment_list *c, struct rc_error *err)
+{
+    const struct episode_cover *cv = &r->ep.cover;
+    if (!cv->data) return 0;
+    char *pic;
+    if (oggmux_picture_comment(cv->mime, "cover", cv->width, cv->height, cv->depth, cv->data, cv->len, &pic, err) != 0)
+        return -1;
+    add_owned_comment(c, pic);
+    return 0;
 }
 
 /* CHAPTERnnn and CHAPTERnnnNAME, one pair per section of the timeline. */
@@ -140,7 +169,7 @@ static int add_chapters(const struct render *r, const struct timeline *tl, struc
 {
     for (int s = 0; s < tl->n_sections; s++) {
         char *tc, *nc;
-        const char *title = tl->sections[s].title[0] ? tl->sections[s].title : r->doc.title;
+        const char *title = tl->sections[s].title[0] ? tl->sections[s].title : programme_title(r);
         if (oggmux_chapter_comments(s, tl->sections[s].start48, title, &tc, &nc, err) != 0) return -1;
         add_owned_comment(c, tc);
         add_owned_comment(c, nc);
@@ -187,7 +216,7 @@ int mux_write_opus(const struct render *r, const char *path, int sec_first, int 
     if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
     struct comment_list comments = {0};
     add_metadata(r, sec_first, sec_last, &comments);
-    if (add_chapters(r, tl, &comments, err) != 0) {
+    if (add_chapters(r, tl, &comments, err) != 0 || add_cover(r, &comments, err) != 0) {
         comment_list_free(&comments);
         return -1;
     }

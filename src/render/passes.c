@@ -8,6 +8,7 @@
 
 #include "audio/loudness.h"
 #include "render/plan.h"
+#include "render/programme.h"
 #include "render/worker.h"
 #include "speech/synth.h"
 
@@ -37,12 +38,12 @@ int pass_load_info(struct render *r, struct job *j)
     json_t *info = json_loadb(data, len, 0, &jerr);
     free(data);
     json_int_t n = 0;
-    json_t *starts = NULL, *ends = NULL;
+    json_t *starts = NULL, *ends = NULL, *marks = NULL;
     double lufs = 0, tp = 0, speech = 0;
-    int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F}", "n_samples", &n, "clause_start", &starts,
+    int ok = info && json_unpack(info, "{s:I, s:o, s:o, s:F, s:F, s:F, s:o}", "n_samples", &n, "clause_start", &starts,
                                  "clause_end", &ends, "lufs", &lufs, "sample_peak_dbfs", &tp, "speech_seconds",
-                                 &speech) == 0 &&
-             json_is_array(starts) && json_is_array(ends) && n > 0 &&
+                                 &speech, "marks", &marks) == 0 &&
+             json_is_array(starts) && json_is_array(ends) && json_is_array(marks) && n > 0 &&
              (int)json_array_size(starts) == j->plan.n_clauses && (int)json_array_size(ends) == j->plan.n_clauses;
     if (ok) {
         job_info_free(&j->info);
@@ -57,6 +58,19 @@ int pass_load_info(struct render *r, struct job *j)
                  j->info.clause_end[c] <= n;
         }
         j->info.lufs = lufs, j->info.sample_peak_dbfs = tp, j->info.speech_seconds = speech;
+        int nm = ok ? (int)json_array_size(marks) : 0;
+        j->info.mark_clause = xcalloc((size_t)nm + 1, sizeof(int));
+        j->info.mark_byte = xcalloc((size_t)nm + 1, sizeof(int));
+        j->info.mark_sample = xcalloc((size_t)nm + 1, sizeof(long long));
+        for (int m = 0; m < nm && ok; m++) {
+            json_int_t c = -1, b = -1, s = -1;
+            ok = json_unpack(json_array_get(marks, (size_t)m), "[I, I, I]", &c, &b, &s) == 0 && c >= 0 &&
+                 c < j->plan.n_clauses && b >= 0 && (size_t)b < strlen(j->plan.clauses[c].display) &&
+                 s >= j->info.clause_start[c] && s < j->info.clause_end[c] &&
+                 (m == 0 || s > j->info.mark_sample[m - 1]);
+            j->info.mark_clause[m] = (int)c, j->info.mark_byte[m] = (int)b, j->info.mark_sample[m] = s;
+        }
+        j->info.n_marks = nm;
     }
     json_decref(info);
     return ok ? 0 : 1;
@@ -171,7 +185,8 @@ static int run_pass(struct render *r, const char *phase, enum pass_kind kind, po
 /* ---- pass 2: encode ---- */
 
 /* Writes a job's analysis record (SYNTH_KEY.info.json) from its audio. */
-static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, struct rc_error *err)
+static int put_info(struct render *r, const struct job *j, const struct turn_audio *audio, double *lufs_out,
+                    double *speech_out, struct rc_error *err)
 {
     struct loudness_result lr;
     struct loudness_meter *m = loudness_open_mode(SYNTH_RATE, 0, err);
@@ -185,10 +200,17 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
         json_array_append_new(ends, json_integer((json_int_t)audio->clause_end[c]));
         speech += (double)(audio->clause_end[c] - audio->clause_start[c]) / SYNTH_RATE;
     }
-    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f}", "n_samples", (json_int_t)audio->n_samples,
+    json_t *marks = json_array();
+    for (int k = 0; k < audio->n_marks; k++)
+        json_array_append_new(marks, json_pack("[i, i, I]", audio->marks[k].clause, audio->marks[k].display_byte,
+                                               (json_int_t)audio->marks[k].sample));
+    json_t *info = json_pack("{s:I, s:o, s:o, s:f, s:f, s:f, s:o}", "n_samples", (json_int_t)audio->n_samples,
                              "clause_start", starts, "clause_end", ends, "lufs",
                              isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0, "sample_peak_dbfs",
-                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech);
+                             isfinite(lr.sample_peak_dbfs) ? lr.sample_peak_dbfs : -200.0, "speech_seconds", speech,
+                             "marks", marks);
+    if (lufs_out) *lufs_out = isfinite(lr.integrated_lufs) ? lr.integrated_lufs : -200.0;
+    if (speech_out) *speech_out = speech;
     char *text = json_dumps(info, JSON_COMPACT | JSON_REAL_PRECISION(10));
     int rc = cache_put(&r->cache, j->synth_key, "info.json", text, strlen(text), err);
     free(text);
@@ -197,11 +219,11 @@ static int put_info(struct render *r, const struct job *j, const struct turn_aud
 }
 
 /* Synthesizes a job and records its analysis; the caller frees *audio. */
-static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio,
-                                 struct rc_error *err)
+static int synthesize_and_record(struct render *r, const struct job *j, struct turn_audio *audio, double *lufs,
+                                 double *speech, struct rc_error *err)
 {
     if (job_synthesize(r, j, audio, err) != 0) return -1;
-    if (put_info(r, j, audio, err) == 0) return 0;
+    if (put_info(r, j, audio, lufs, speech, err) == 0) return 0;
     turn_audio_free(audio);
     return -1;
 }
@@ -212,16 +234,19 @@ static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_
     (void)result;
     struct render *r = ctx;
     struct turn_audio audio;
-    if (synthesize_and_record(r, &r->jobs[index], &audio, err) != 0) return -1;
+    if (synthesize_and_record(r, &r->jobs[index], &audio, NULL, NULL, err) != 0) return -1;
     turn_audio_free(&audio);
     return 0;
 }
 
-/* Writes a job's level record (RUN_KEY.level.json): the loudness of what its encoder is fed. */
-static int put_level(struct render *r, const struct job *j, const struct loudness_result *level, struct rc_error *err)
+/* Writes a job's level record (RUN_KEY.level.json): the loudness of what its encoder is fed,
+ * and the gain (dB) that was given to the turn before it. */
+static int put_level(struct render *r, const struct job *j, const struct loudness_result *level, double gain_db,
+                     struct rc_error *err)
 {
-    json_t *lv = json_pack("{s:f, s:f}", "lufs", isfinite(level->integrated_lufs) ? level->integrated_lufs : -200.0,
-                           "sample_peak_dbfs", isfinite(level->sample_peak_dbfs) ? level->sample_peak_dbfs : -200.0);
+    json_t *lv = json_pack("{s:f, s:f, s:f}", "lufs", isfinite(level->integrated_lufs) ? level->integrated_lufs : -200.0,
+                           "sample_peak_dbfs", isfinite(level->sample_peak_dbfs) ? level->sample_peak_dbfs : -200.0,
+                           "gain_db", gain_db);
     char *lvtext = json_dumps(lv, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(lv);
     int rc = cache_put(&r->cache, j->run_key, "level.json", lvtext, strlen(lvtext), err);
@@ -238,11 +263,15 @@ static int measure_child(void *ctx, int index, struct strbuf *result, struct rc_
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    double lufs = -200, speech = 0;
+    if (synthesize_and_record(r, j, &audio, &lufs, &speech, err) != 0) return -1;
     sb_printf(result, "%zu", audio.n_samples);
+    struct encode_settings enc = r->enc;
+    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
+    enc.gain_linear = pow(10, gain_db / 20);
     float *x = NULL;
     size_t n = 0;
-    int rc = encode_prepare(audio.pcm, audio.n_samples, &r->enc, &x, &n, err);
+    int rc = encode_prepare(audio.pcm, audio.n_samples, &enc, &x, &n, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
     struct loudness_result level;
@@ -250,7 +279,7 @@ static int measure_child(void *ctx, int index, struct strbuf *result, struct rc_
     rc = !m || loudness_add_float(m, x, n, err) != 0 || loudness_get(m, &level, err) != 0 ? -1 : 0;
     loudness_free(m);
     free(x);
-    return rc == 0 ? put_level(r, j, &level, err) : -1;
+    return rc == 0 ? put_level(r, j, &level, gain_db, err) : -1;
 }
 
 /* A turn: synthesize once, then write its analysis, the level the encoder was fed and
@@ -260,15 +289,19 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    if (synthesize_and_record(r, j, &audio, err) != 0) return -1;
+    double lufs = -200, speech = 0;
+    if (synthesize_and_record(r, j, &audio, &lufs, &speech, err) != 0) return -1;
     sb_printf(result, "%zu", audio.n_samples);
     int rc = 0;
     struct packet_run run;
     struct loudness_result level;
-    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &r->enc, &run, &level, err);
+    struct encode_settings enc = r->enc;
+    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
+    enc.gain_linear = pow(10, gain_db / 20);
+    if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
-    rc = put_level(r, j, &level, err);
+    rc = put_level(r, j, &level, gain_db, err);
     struct strbuf blob;
     sb_init(&blob);
     if (rc == 0) rc = packet_run_serialize(&run, &blob, err);

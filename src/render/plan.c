@@ -25,7 +25,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     j->text = xstrdup(text);
     fe_plan_turn_lang(j->text, &r->lex, r->doc.lang == DOC_LANG_EN, &j->plan);
     const struct voice_profile *p = &r->vs.profiles[profile];
-    struct cache_key_ctx *k = cache_key_begin("synth-v2");
+    struct cache_key_ctx *k = cache_key_begin("synth-v3");
     cache_key_add_str(k, "recast", RECAST_VERSION);
     cache_key_add_str(k, "espeak", r->espeak_version);
     cache_key_add_str(k, "mandarin", p->mandarin_voice);
@@ -38,6 +38,7 @@ static void add_job(struct render *r, enum job_kind kind, int profile, int turn,
     for (int c = 0; c < j->plan.n_clauses; c++) {
         const struct fe_clause *cl = &j->plan.clauses[c];
         cache_key_add_int(k, "clause", cl->end);
+        cache_key_add_str(k, "display", cl->display); /* word marks are offsets into it */
         for (int s = cl->first_segment; s < cl->first_segment + cl->n_segments; s++) {
             cache_key_add_str(k, lang_code(j->plan.segments[s].lang), j->plan.segments[s].text);
         }
@@ -100,11 +101,14 @@ void plan_run_keys(struct render *r)
 {
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        struct cache_key_ctx *k = cache_key_begin("run-v4");
+        /* the packet gain is a function of the job's own PCM (synth key), the target and
+         * its voice's calibration gain (programme_turn_gain_db): nothing of other turns */
+        struct cache_key_ctx *k = cache_key_begin("run-v5");
         cache_key_add_str(k, "synth", j->synth_key);
         cache_key_add_int(k, "bitrate", r->enc.bitrate_bps);
         cache_key_add_int(k, "complexity", r->enc.complexity);
-        cache_key_add_int(k, "gain_milli_db", (long long)llround(r->gain_db * 1000));
+        cache_key_add_int(k, "target_milli_lufs", (long long)llround(r->o->loudness_lufs * 1000));
+        cache_key_add_int(k, "voice_gain_milli_db", (long long)llround(r->voice_gain_db[j->profile] * 1000));
         cache_key_add_int(k, "ceiling_milli_db", (long long)llround(r->enc.ceiling_dbtp * 1000));
         cache_key_finish(k, j->run_key);
     }
@@ -131,6 +135,7 @@ void job_info_free(struct job_info *in)
 {
     free(in->clause_start);
     free(in->clause_end);
+    free(in->mark_clause), free(in->mark_byte), free(in->mark_sample);
     memset(in, 0, sizeof *in);
 }
 

@@ -11,7 +11,9 @@
 #include "render/plan.h"
 #include "speech/synth.h"
 
-#define GAIN_STEP_DB 0.5         /* the packet gain is quantised to this step */
+#define GAIN_STEP_DB 0.1         /* packet gains are quantised to this step */
+#define TRUST_FROM_S 1.0         /* a turn with less speech than this takes its voice's gain */
+#define TRUST_FULL_S 4.0         /* a turn with this much speech or more is levelled on its own */
 #define CODEC_HEADROOM_DB 1.0    /* Opus overshoots the limited input by up to ~0.8 dB */
 #define MAX_RESIDUAL_DB 2.0      /* largest positive header gain; the limiter leaves room for it */
 
@@ -46,13 +48,33 @@ int programme_gain(struct render *r, struct rc_error *err)
     for (int i = 0; i < r->n_jobs; i++)
         if (r->jobs[i].kind == JOB_CALIBRATE && pass_load_info(r, &r->jobs[i]) != 0)
             return rc_fail(err, RC_SOFTWARE, "job %d: its calibration is missing from the cache %s", i, r->cache.dir);
-    double calibrated = mean_loudness(r, 1, NULL);
-    double gain = calibrated > -70 ? r->o->loudness_lufs - calibrated : 0;
-    r->gain_db = round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
-    if (r->gain_db > 30) r->gain_db = 30;
-    r->enc.gain_linear = pow(10, r->gain_db / 20);
+    double fallback = mean_loudness(r, 1, NULL);
+    r->voice_gain_db = xcalloc((size_t)r->vs.n_profiles + 1, sizeof *r->voice_gain_db);
+    for (int p = 0; p < r->vs.n_profiles; p++) {
+        double calibrated = fallback;
+        for (int i = 0; i < r->n_jobs; i++)
+            if (r->jobs[i].kind == JOB_CALIBRATE && r->jobs[i].profile == p && r->jobs[i].info.lufs > -70)
+                calibrated = r->jobs[i].info.lufs;
+        double gain = calibrated > -70 ? r->o->loudness_lufs - calibrated : 0;
+        if (gain > 30) gain = 30;
+        if (gain < -30) gain = -30;
+        r->voice_gain_db[p] = round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
+    }
     plan_run_keys(r);
     return 0;
+}
+
+double programme_turn_gain_db(const struct render *r, const struct job *j, double turn_lufs, double speech_seconds)
+{
+    double voice = r->voice_gain_db[j->profile];
+    double trust = (speech_seconds - TRUST_FROM_S) / (TRUST_FULL_S - TRUST_FROM_S);
+    if (!(turn_lufs > -70) || trust < 0) trust = 0;
+    if (trust > 1) trust = 1;
+    double own = r->o->loudness_lufs - turn_lufs;
+    double gain = trust * own + (1 - trust) * voice;
+    if (gain > 30) gain = 30;
+    if (gain < -30) gain = -30;
+    return round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
 }
 
 /* After pass 2: the residual between the target and what the encoders were fed. */
@@ -62,7 +84,7 @@ int programme_residual(struct render *r, struct rc_error *err)
         if (pass_load_info(r, &r->jobs[i]) != 0)
             return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
     r->before_lufs = mean_loudness(r, 0, &r->before_tp);
-    double power = 0, weight = 0, tp = -200;
+    double power = 0, weight = 0, tp = -200, gain_sum = 0, gain_weight = 0;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
         if (j->kind == JOB_CALIBRATE) continue;
@@ -72,15 +94,21 @@ int programme_residual(struct render *r, struct rc_error *err)
             return rc_fail(err, RC_SOFTWARE, "job %d: its encoded level is missing from the cache %s", i, r->cache.dir);
         json_t *lv = json_loadb(data, len, 0, NULL);
         free(data);
-        double lufs = -200, peak = -200;
-        json_unpack(lv, "{s:F, s:F}", "lufs", &lufs, "sample_peak_dbfs", &peak);
+        double lufs = -200, peak = -200, gain = 0;
+        json_unpack(lv, "{s:F, s:F, s:F}", "lufs", &lufs, "sample_peak_dbfs", &peak, "gain_db", &gain);
         json_decref(lv);
+        if (j->info.speech_seconds > 0) {
+            if (!gain_weight || gain < r->gain_min_db) r->gain_min_db = gain;
+            if (!gain_weight || gain > r->gain_max_db) r->gain_max_db = gain;
+            gain_sum += gain * j->info.speech_seconds, gain_weight += j->info.speech_seconds;
+        }
         if (lufs > -70 && j->info.speech_seconds > 0) {
             power += j->info.speech_seconds * pow(10, lufs / 10);
             weight += j->info.speech_seconds;
         }
         if (peak > tp) tp = peak;
     }
+    r->gain_db = gain_weight > 0 ? round(gain_sum / gain_weight * 10) / 10 : 0;
     r->encoded_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
     r->encoded_tp = tp;
     double residual = weight > 0 ? r->o->loudness_lufs - r->encoded_lufs : 0;
@@ -157,6 +185,13 @@ static void append_clauses(struct tl_turn *t, const struct job *j, long long run
         tc->end48 = run_start48 + samples22_to_48(j->info.clause_end[c]);
         tc->text = j->plan.clauses[c].display;
         tc->sentence_start = j->plan.clauses[c].sentence_start;
+        tc->marks = NULL, tc->n_marks = 0;
+        for (int m = 0; m < j->info.n_marks; m++) {
+            if (j->info.mark_clause[m] != c) continue;
+            tc->marks = xrealloc(tc->marks, sizeof *tc->marks * (size_t)(tc->n_marks + 1));
+            tc->marks[tc->n_marks++] =
+                (struct tl_mark){j->info.mark_byte[m], run_start48 + samples22_to_48(j->info.mark_sample[m])};
+        }
     }
     t->n_clauses = n;
     if (n) t->speech_end48 = t->clauses[n - 1].end48;
@@ -218,6 +253,8 @@ void programme_timeline(const struct render *r, int sec_first, int sec_last, str
 
 void programme_free(struct render *r)
 {
+    free(r->voice_gain_db);
+    r->voice_gain_db = NULL;
     free(r->items);
     free(r->section_start_packet);
     r->items = NULL, r->n_items = 0, r->total_packets = 0, r->section_start_packet = NULL;

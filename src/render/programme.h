@@ -1,12 +1,13 @@
 /* programme.h: the programme a render publishes: one loudness gain for all of it, the
  * order of packet runs and pauses, and the timeline the sidecars and the page read.
  *
- * Loudness is one gain for the whole programme, in two parts.  The part baked into the
- * packets (r->gain_db) comes from the speakers' voices alone (each profile reads a fixed
- * calibration text), so editing a turn never changes it and never invalidates the other
- * turns' cached packets.  The rest, the residual between the target and what the
- * encoders were actually fed, goes into the OpusHead output gain (r->header_gain_db),
- * which every decoder applies.  See context.h. */
+ * Loudness, in two parts.  Each turn's packets carry its own gain to the programme target
+ * (programme_turn_gain_db: from the turn's own loudness, so every speaker is levelled to
+ * the target whatever the voice and the text), which depends only on that turn, so editing a
+ * turn never invalidates the other turns' cached packets.  The rest, the residual between
+ * the target and what the encoders were actually fed (the limiter, the mix of turns), goes
+ * into the OpusHead output gain (r->header_gain_db), which every decoder applies.  See
+ * context.h. */
 #ifndef RECAST_RENDER_PROGRAMME_H
 #define RECAST_RENDER_PROGRAMME_H
 
@@ -17,10 +18,18 @@
  * overshoot and for the largest positive output gain. */
 double programme_limiter_ceiling_dbtp(double true_peak_dbtp);
 
-/* After the calibration pass: sets r->gain_db (and the encoder's linear gain) from the
- * calibration jobs' loudness, then every job's run key.  RC_SOFTWARE if a calibration
- * record is missing from the cache. */
+/* After the calibration pass: each voice's gain (the target minus the loudness of its
+ * calibration read), then every job's run key.  RC_SOFTWARE if a calibration record is
+ * missing from the cache. */
 int programme_gain(struct render *r, struct rc_error *err);
+
+/* The gain baked into a job's packets, in dB (steps of 0.1): the target minus the job's own
+ * integrated loudness as synthesized (turn_lufs, over its speech_seconds of speech), so
+ * every turn and therefore every speaker reaches the target; a turn with little speech
+ * (under 4 s, whose loudness is less certain) leans on its voice's calibration gain, and
+ * one under 1 s takes it alone.  It depends on nothing but the job's own PCM, the target
+ * and its voice: editing a turn changes only that turn's packets. */
+double programme_turn_gain_db(const struct render *r, const struct job *j, double turn_lufs, double speech_seconds);
 
 /* After the render pass: the programme's loudness as synthesized and as encoded, and the
  * residual r->header_gain_db (at most +2 dB; a warning when the target is out of reach). */

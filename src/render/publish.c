@@ -60,6 +60,12 @@ static char *safe_name(const char *title)
     return sb_detach(&sb);
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 /* ---- sidecars ---- */
 
 static json_t *settings_json(const struct render *r)
@@ -67,7 +73,7 @@ static json_t *settings_json(const struct render *r)
     const struct pause_policy *pp = &r->vs.pauses;
     return json_pack("{s:i, s:i, s:i, s:i, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i}}", "bitrate_bps",
                      r->enc.bitrate_bps, "complexity", r->enc.complexity, "opus_rate", ENCODE_OPUS_RATE,
-                     "synthesis_rate", SYNTH_RATE, "voices", r->vs.dir, "announce_sections",
+                     "synthesis_rate", SYNTH_RATE, "voices", base_name(r->vs.dir), "announce_sections",
                      r->o->announce_sections, "preface", r->o->preface, "pauses_ms", "programme_start",
                      pp->programme_start_ms, "programme_end", pp->programme_end_ms, "speaker_change",
                      pp->speaker_change_ms, "same_speaker", pp->same_speaker_ms, "section_break",
@@ -77,11 +83,17 @@ static json_t *settings_json(const struct render *r)
 
 static json_t *loudness_json(const struct render *r)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "target_lufs", r->o->loudness_lufs,
-                     "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs", round(r->before_lufs * 100) / 100,
-                     "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100, "packet_gain_db", r->gain_db,
-                     "limiter_ceiling_dbtp", r->enc.ceiling_dbtp, "encoded_lufs", round(r->encoded_lufs * 100) / 100,
-                     "encoded_sample_peak_dbfs", round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
+    json_t *voices = json_object();
+    for (int p = 0; p < r->vs.n_profiles && r->voice_gain_db; p++)
+        json_object_set_new(voices, r->vs.profiles[p].name, json_real(r->voice_gain_db[p]));
+    return json_pack("{s:f, s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:o, s:f, s:f, s:f, s:f}", "target_lufs",
+                     r->o->loudness_lufs, "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs",
+                     round(r->before_lufs * 100) / 100, "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100,
+                     "packet_gain", "per turn: target minus the turn's own loudness (its voice's calibration for short turns)",
+                     "packet_gain_mean_db", r->gain_db, "packet_gain_min_db", r->gain_min_db, "packet_gain_max_db",
+                     r->gain_max_db, "voice_calibration_gain_db", voices, "limiter_ceiling_dbtp", r->enc.ceiling_dbtp,
+                     "encoded_lufs", round(r->encoded_lufs * 100) / 100, "encoded_sample_peak_dbfs",
+                     round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
 }
 
 static json_t *speakers_json(const struct render *r)
@@ -106,8 +118,8 @@ static int write_sidecars(const struct render *r, const char *opus_path, const s
     char *stem = strip_ext(opus_path);
     const char *base = strrchr(opus_path, '/');
     json_t *settings = settings_json(r), *loud = loudness_json(r), *speakers = speakers_json(r);
-    struct sidecar_info info = {.title = r->doc.title,
-                                .source_path = r->o->transcript,
+    struct sidecar_info info = {.title = r->ep.title ? r->ep.title : r->doc.title,
+                                .source_path = base_name(r->o->transcript),
                                 .input_sha256 = r->input_sha256,
                                 .recast_version = RECAST_VERSION,
                                 .espeak_version = r->espeak_version,
@@ -115,7 +127,10 @@ static int write_sidecars(const struct render *r, const char *opus_path, const s
                                 .settings = settings,
                                 .loudness = loud,
                                 .speakers = speakers,
-                                .extra_files = extra};
+                                .extra_files = extra,
+                                .layout = &r->o->captions,
+                                .episode = &r->ep,
+                                .write_cover = page || extra != NULL};
     int rc = sidecars_write(stem, tl, &info, err);
     if (rc == 0 && page) rc = page_write(stem, tl, &info, clips, n_clips, err);
     json_decref(settings), json_decref(loud), json_decref(speakers);

@@ -28,6 +28,7 @@ void render_options_default(struct render_options *o)
     o->loudness_lufs = LOUDNESS_TARGET_MONO_LUFS;
     o->true_peak_dbtp = LOUDNESS_CEILING_DBTP;
     o->progress = -1;
+    sidecars_default_layout(&o->captions);
 }
 
 /* ---- inputs ---- */
@@ -91,6 +92,41 @@ static int check_source_date(struct rc_error *err)
 /* Ogg chapter comments are numbered CHAPTER000 to CHAPTER999. */
 #define MAX_SECTIONS 1000
 
+/* The episode metadata: --meta FILE (or TRANSCRIPT's .meta.json when it exists), the
+ * options on top, then the cover (--cover, or the file's "cover") read and checked. */
+static int read_episode(struct render *r, struct rc_error *err)
+{
+    const struct render_options *o = r->o;
+    struct episode *ep = &r->ep;
+    memset(ep, 0, sizeof *ep);
+    if (!o->no_meta) {
+        char *path = o->meta_path ? xstrdup(o->meta_path) : episode_default_path(o->transcript);
+        struct stat st;
+        int rc = 0;
+        if (o->meta_path || stat(path, &st) == 0) rc = episode_load(path, ep, err);
+        free(path);
+        if (rc != 0) return -1;
+    }
+    const struct episode *set = &o->episode;
+    char **fields[] = {&ep->title, &ep->show, &ep->date, &ep->description, &ep->language, &ep->licence, &ep->url,
+                       &ep->cover_path};
+    char *const given[] = {set->title, set->show, set->date, set->description, set->language, set->licence,
+                           set->url, set->cover_path};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (given[i]) episode_set(fields[i], given[i]);
+    if (set->n_persons > 0) {
+        for (int i = 0; i < ep->n_persons; i++) free(ep->persons[i].name), free(ep->persons[i].role);
+        free(ep->persons);
+        ep->persons = xcalloc((size_t)set->n_persons, sizeof *ep->persons);
+        for (int i = 0; i < set->n_persons; i++)
+            ep->persons[i] = (struct episode_person){xstrdup(set->persons[i].name),
+                                                     set->persons[i].role ? xstrdup(set->persons[i].role) : NULL};
+        ep->n_persons = set->n_persons;
+    }
+    if (ep->cover_path && episode_load_cover(ep, ep->cover_path, err) != 0) return -1;
+    return 0;
+}
+
 /* Settings, voices, transcript, lexicon and the sections asked for, with the checks
  * that need no speech engine. */
 static int open_inputs(struct render *r, const struct render_options *o, struct rc_error *err)
@@ -104,7 +140,8 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
     int rc = voices_load(voices_dir, &r->vs, err);
     free(voices_dir);
     for (int i = 0; rc == 0 && i < o->n_voice_sets; i++) rc = voices_override(&r->vs, o->voice_sets[i], err);
-    if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0)
+    if (rc != 0 || read_transcript(r, err) != 0 || read_lexicon(r, err) != 0 || plan_sections(r, err) != 0 ||
+        read_episode(r, err) != 0)
         return -1;
     if (r->doc.n_sections > MAX_SECTIONS)
         return rc_fail(err, RC_DATAERR, "%s:%d: section %d (\"%.60s\"): a podcast has at most %d sections (Ogg chapters "
@@ -175,6 +212,7 @@ static void free_render(struct render *r)
     programme_free(r);
     free((char *)r->espeak_version);
     doc_free(&r->doc);
+    episode_free(&r->ep);
     lexicon_free(&r->lex);
     voices_free(&r->vs);
     cache_close(&r->cache);

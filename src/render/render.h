@@ -11,6 +11,8 @@
 #define RECAST_RENDER_H
 
 #include "base/util.h"
+#include "config/episode.h"
+#include "publish/sidecars.h"
 
 struct render_options {
     const char *transcript;
@@ -36,6 +38,13 @@ struct render_options {
     int html;                 /* also write the listening page */
     int progress;             /* 1 on, 0 off, -1 when stderr is a terminal */
     int quiet;                /* no summary on stderr */
+    struct sidecar_layout captions; /* cue layout of the subtitles and the page */
+    /* Episode metadata: the file meta_path (NULL: TRANSCRIPT's .meta.json if it exists;
+     * no_meta: none), then every non-NULL field of `episode` on top (the options).
+     * persons replace the file's when n_persons > 0.  Borrowed. */
+    const char *meta_path;
+    int no_meta;
+    struct episode episode;
 };
 
 void render_options_default(struct render_options *o);

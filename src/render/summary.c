@@ -33,10 +33,11 @@ void summary_print(const struct render *r, const struct output_set *set)
                 parts, narr, r->n_rendered, n_parts + n_narrator - r->n_rendered, seconds / 60,
                 render_elapsed_seconds(r));
     }
-    fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after gain %+.1f dB and "
+    fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after each turn's gain to the target "
+                    "(%+.1f to %+.1f dB) and "
                     "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
                     "-> %.1f LUFS\n",
-            r->before_lufs, r->before_tp, r->gain_db, r->enc.ceiling_dbtp, r->encoded_lufs, r->encoded_tp,
+            r->before_lufs, r->before_tp, r->gain_min_db, r->gain_max_db, r->enc.ceiling_dbtp, r->encoded_lufs, r->encoded_tp,
             r->header_gain_db, r->encoded_lufs + r->header_gain_db);
     fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n",
             podcast->opus_path, r->o->html ? " .html" : "");

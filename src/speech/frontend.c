@@ -188,6 +188,12 @@ static enum clause_end boundary_kind(uint32_t cp)
     }
 }
 
+/* List bullets at the start of a line: "– 智能的本质", "— ...", "- ...", "• ..." */
+static int is_bullet(uint32_t cp)
+{
+    return cp == 0x2013 || cp == 0x2014 || cp == '-' || cp == 0x2022 || cp == 0x00B7;
+}
+
 static int is_closer(uint32_t cp)
 {
     return cp == 0x201D || cp == 0x2019 || cp == 0x300D || cp == 0x300F || cp == ')' || cp == 0xFF09 ||
@@ -223,15 +229,31 @@ static int has_content(const char *s, size_t len)
     return 0;
 }
 
-static void add_segment(struct fe_plan *plan, enum lang lang, struct strbuf *text)
+/* The byte offset in the clause's display text of byte `at` of its width-folded copy
+ * (folding maps every code point to one code point, so code points correspond). */
+static int display_offset(const char *display, size_t display_len, const char *folded, size_t at)
+{
+    size_t cps = utf8_length(folded, at), i = 0;
+    for (size_t k = 0; k < cps && i < display_len; k++) {
+        int n;
+        cp_at(display, display_len, i, &n);
+        i += (size_t)(n > 0 ? n : 1);
+    }
+    return (int)i;
+}
+
+static void add_segment(struct fe_plan *plan, enum lang lang, struct strbuf *text, int display_from,
+                        int display_to)
 {
     plan->segments = xrealloc(plan->segments, sizeof *plan->segments * (size_t)(plan->n_segments + 1));
-    plan->segments[plan->n_segments++] = (struct fe_segment){lang, sb_detach(text), plan->n_clauses - 1, NULL, {0}};
+    plan->segments[plan->n_segments++] =
+        (struct fe_segment){lang, sb_detach(text), plan->n_clauses - 1, NULL, {0}, display_from, display_to};
     plan->clauses[plan->n_clauses - 1].n_segments++;
 }
 
 /* A Mandarin segment: written is read as pinyin (nothing is added if nothing is said). */
-static void add_mandarin_segment(struct fe_plan *plan, const struct strbuf *written, const struct lexicon *lex)
+static void add_mandarin_segment(struct fe_plan *plan, const struct strbuf *written, const struct lexicon *lex,
+                                 int display_from, int display_to)
 {
     struct py_reading r;
     py_read(written->data, written->len, lex, &r);
@@ -241,7 +263,8 @@ static void add_mandarin_segment(struct fe_plan *plan, const struct strbuf *writ
     }
     plan->segments = xrealloc(plan->segments, sizeof *plan->segments * (size_t)(plan->n_segments + 1));
     plan->segments[plan->n_segments++] =
-        (struct fe_segment){LANG_CMN, xstrdup(r.text), plan->n_clauses - 1, xstrndup(written->data, written->len), r};
+        (struct fe_segment){LANG_CMN, xstrdup(r.text), plan->n_clauses - 1, xstrndup(written->data, written->len), r,
+                            display_from, display_to};
     plan->clauses[plan->n_clauses - 1].n_segments++;
 }
 
@@ -311,7 +334,8 @@ static void segment_clause(struct fe_plan *plan, const char *clause, size_t len,
             while (a < b && s[a] == ' ') a++;
             while (b > a && s[b - 1] == ' ') b--;
             if (b > a) fe_english_text(s + a, b - a, lex, &text);
-            if (text.len && speakable(text.data, text.len)) add_segment(plan, LANG_EN, &text);
+            if (text.len && speakable(text.data, text.len))
+                add_segment(plan, LANG_EN, &text, display_offset(clause, len, s, a), display_offset(clause, len, s, b));
             n = 0; /* done: skip the Mandarin/Latin split */
         }
     }
@@ -323,13 +347,16 @@ static void segment_clause(struct fe_plan *plan, const char *clause, size_t len,
             while (run_end > run_start && s[run_end - 1] == ' ') run_end--;
             if (run_end > run_start && speakable(s + run_start, run_end - run_start)) {
                 fe_mandarin_text(s + run_start, run_end - run_start, lex, &text);
-                if (speakable(text.data, text.len)) add_mandarin_segment(plan, &text, lex);
+                if (speakable(text.data, text.len))
+                    add_mandarin_segment(plan, &text, lex, display_offset(clause, len, s, run_start),
+                                         display_offset(clause, len, s, run_end));
                 text.len = 0;
             }
             if (i == n) break;
             size_t e = latin_run_end(s, n, i);
             fe_english_text(s + i, e - i, lex, &text);
-            if (text.len) add_segment(plan, LANG_EN, &text);
+            if (text.len)
+                add_segment(plan, LANG_EN, &text, display_offset(clause, len, s, i), display_offset(clause, len, s, e));
             text.len = 0;
             i = run_start = e;
             continue;
@@ -387,10 +414,15 @@ void fe_plan_turn_lang(const char *text, const struct lexicon *lex, int english,
         /* absorb the rest of the punctuation cluster: "?!", "……", "。”" */
         size_t j = i + (size_t)n;
         uint32_t last_punct = cp;
+        int after_newline = cp == '\n';
         for (;;) {
             int m;
             uint32_t c2 = cp_at(text, len, j, &m);
             if (j >= len) break;
+            /* a dash that starts a line is the bullet of the next item, not the end of this one */
+            if (after_newline && is_bullet(c2)) break;
+            if (c2 == '\n') after_newline = 1;
+            else if (c2 != ' ') after_newline = 0;
             enum clause_end k2 = boundary_kind(c2);
             if (k2 != END_NONE && !inside_token(text, len, j, c2)) {
                 if (k2 > kind) kind = k2;

@@ -36,6 +36,10 @@ struct fe_segment {
     char *written; /* LANG_CMN: the Mandarin text that was read (lexicon and zhnorm applied,
                       Han and punctuation); NULL for LANG_EN */
     struct py_reading reading; /* LANG_CMN: its words and syllables; zeroed for LANG_EN */
+    /* The run of the clause's display text this segment reads: bytes [display_from,
+     * display_to) of clauses[clause].display.  Subtitles map the synthesizer's word
+     * events back onto the display text through it (synth.h). */
+    int display_from, display_to;
 };
 
 struct fe_clause {

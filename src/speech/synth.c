@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 /* Pauses in milliseconds at espeak's normal rate (175 wpm), scaled by 175 / rate. */
 #define GAP_SWITCH_MS 50      /* between Mandarin and English inside a clause */
 #define GAP_CLAUSE_MS 200     /* after ，、；： */
@@ -21,15 +23,28 @@
 static int espeak_ready;
 static char current_voice[128];
 
-/* Samples collected by the callback for the current espeak_Synth call. */
+/* Samples and word events collected by the callback for the current espeak_Synth call. */
+struct word_event {
+    int text_position; /* 1-based code point of the segment text */
+    size_t sample;     /* from the start of the call's output */
+};
 static struct {
     int16_t *pcm;
     size_t n, cap;
+    struct word_event *words;
+    int n_words, cap_words;
 } collected;
 
 static int on_samples(short *wav, int n, espeak_EVENT *events)
 {
-    (void)events;
+    for (; events && events->type != espeakEVENT_LIST_TERMINATED; events++) {
+        if (events->type != espeakEVENT_WORD || events->sample < 0) continue;
+        if (collected.n_words == collected.cap_words) {
+            collected.cap_words = collected.cap_words ? collected.cap_words * 2 : 64;
+            collected.words = xrealloc(collected.words, sizeof *collected.words * (size_t)collected.cap_words);
+        }
+        collected.words[collected.n_words++] = (struct word_event){events->text_position, (size_t)events->sample};
+    }
     if (!wav || n <= 0) return 0;
     if (collected.n + (size_t)n > collected.cap) {
         size_t cap = collected.cap ? collected.cap : 65536;
@@ -63,6 +78,7 @@ void synth_close(void)
      * process hung in espeak_ng_Terminate waiting on its event thread).  The process's
      * exit releases the engine. */
     free(collected.pcm);
+    free(collected.words);
     memset(&collected, 0, sizeof collected);
 }
 
@@ -153,6 +169,7 @@ static int synth_segment(const struct voice_profile *p, const struct fe_segment 
 {
     if (select_voice(p, seg->lang, err) != 0) return -1;
     collected.n = 0;
+    collected.n_words = 0;
     srand(seed_for(current_voice, p, seg->text));
     espeak_ERROR e = espeak_Synth(seg->text, strlen(seg->text) + 1, 0, POS_CHARACTER, 0,
                                   espeakCHARS_UTF8 | espeakPHONEMES, NULL, NULL);
@@ -178,6 +195,62 @@ static void put_samples(struct pcm_out *o, const int16_t *s, size_t n)
     o->n += n;
 }
 
+static void add_mark(struct turn_audio *out, int *cap, int clause, int byte, size_t sample)
+{
+    if (out->n_marks == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        out->marks = xrealloc(out->marks, sizeof *out->marks * (size_t)*cap);
+    }
+    out->marks[out->n_marks++] = (struct synth_mark){clause, byte, sample};
+}
+
+static int is_word_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7) || (cp >= 0xFF10 && cp <= 0xFF5A);
+}
+
+/* Marks for the segment just synthesized (collected.words), whose kept samples
+ * [kept_from, kept_to) of the call's output start at sample `placed` of the turn.
+ * See struct synth_mark for how events are laid onto display words. */
+static void segment_marks(struct turn_audio *out, int *cap, const struct fe_plan *plan, const struct fe_segment *seg,
+                          size_t kept_from, size_t kept_to, size_t placed)
+{
+    const char *display = plan->clauses[seg->clause].display;
+    size_t dlen = strlen(display);
+    size_t from = seg->display_from > 0 ? (size_t)seg->display_from : 0;
+    size_t to = seg->display_to > 0 && (size_t)seg->display_to < dlen ? (size_t)seg->display_to : dlen;
+    if (from >= to) return;
+    int words[512], n_words = 0; /* byte offsets of the display words' starts */
+    uint32_t prev = 0;
+    for (size_t i = from; i < to && n_words < (int)(sizeof words / sizeof words[0]);) {
+        uint32_t cp;
+        int n = utf8_decode(display + i, to - i, &cp);
+        if (n <= 0) cp = 0xFFFD, n = 1;
+        if (utf8_is_han(cp) || (is_word_alnum(cp) && !is_word_alnum(prev) && prev != '\'' && prev != '-' &&
+                                 prev != '.'))
+            words[n_words++] = (int)i;
+        prev = cp;
+        i += (size_t)n;
+    }
+    if (!n_words) return;
+    add_mark(out, cap, seg->clause, words[0], placed);
+    int events = 0, last_word = 0;
+    for (int k = 0; k < collected.n_words; k++)
+        if (collected.words[k].sample < kept_to) events++;
+    for (int k = 0, e = 0; k < collected.n_words; k++) {
+        size_t at = collected.words[k].sample;
+        if (at >= kept_to) continue;
+        int w = (int)((long long)e * n_words / events);
+        e++;
+        if (w <= last_word) continue;
+        size_t sample = placed + (at > kept_from ? at - kept_from : 0);
+        if (sample <= out->marks[out->n_marks - 1].sample) continue;
+        add_mark(out, cap, seg->clause, words[w], sample);
+        last_word = w;
+    }
+}
+
 static size_t ms_samples(int ms) { return (size_t)ms * SYNTH_RATE / 1000; }
 
 static size_t scaled_gap(int ms, int rate) { return ms_samples(ms * 175 / (rate > 0 ? rate : 175)); }
@@ -191,6 +264,7 @@ int synth_turn(const struct voice_profile *p, const struct fe_plan *plan, struct
     out->n_clauses = plan->n_clauses;
     out->clause_start = xcalloc((size_t)(plan->n_clauses ? plan->n_clauses : 1), sizeof(size_t));
     out->clause_end = xcalloc((size_t)(plan->n_clauses ? plan->n_clauses : 1), sizeof(size_t));
+    int marks_cap = 0;
     put_samples(&o, NULL, ms_samples(SYNTH_LEAD_MS));
     size_t pending_gap = 0; /* silence owed before the next speech */
     for (int c = 0; c < plan->n_clauses; c++) {
@@ -208,6 +282,7 @@ int synth_turn(const struct voice_profile *p, const struct fe_plan *plan, struct
             put_samples(&o, NULL, pending_gap);
             pending_gap = 0;
             if (!spoke) out->clause_start[c] = o.n;
+            segment_marks(out, &marks_cap, plan, &plan->segments[s], a, b, o.n);
             put_samples(&o, collected.pcm + a, b - a);
             spoke = 1;
         }
@@ -223,7 +298,8 @@ int synth_turn(const struct voice_profile *p, const struct fe_plan *plan, struct
     put_samples(&o, NULL, ms_samples(SYNTH_TAIL_MS));
     out->pcm = xrealloc(o.pcm, o.n * sizeof *o.pcm); /* give back the doubling slack */
     out->n_samples = o.n;
-    free(collected.pcm); /* the last segment's buffer is not needed any more */
+    free(collected.pcm); /* the last segment's buffers are not needed any more */
+    free(collected.words);
     memset(&collected, 0, sizeof collected);
     return 0;
 fail:
@@ -271,5 +347,6 @@ void turn_audio_free(struct turn_audio *a)
     free(a->pcm);
     free(a->clause_start);
     free(a->clause_end);
+    free(a->marks);
     memset(a, 0, sizeof *a);
 }

@@ -33,6 +33,23 @@
 #define SYNTH_LEAD_MS 60  /* silence at the start of every turn */
 #define SYNTH_TAIL_MS 300 /* silence at the end of every turn */
 
+/* Where the synthesizer starts a word: byte display_byte of the display text of plan
+ * clause `clause` is heard from sample `sample` of the turn's PCM.  Marks come from
+ * espeak's own word events (espeakEVENT_WORD, sample offsets within each espeak_Synth
+ * call), moved by the trimming and pauses synth_turn applies, so they are exact to the
+ * sample.  Each segment's events are laid onto the words of the display run it reads
+ * (fe_segment.display_from/to; a word is a Han character or a run of Latin letters and
+ * digits): one to one when the counts agree (Han text, one pinyin token per character,
+ * plain English), otherwise in proportion of their order (a spelled acronym, a number
+ * written out), so a mark always sits at the start of a display word and its time at the
+ * start of a word espeak says.  Every segment's first word has a mark at the segment's
+ * first sample.  Marks are in time order. */
+struct synth_mark {
+    int clause;
+    int display_byte;
+    size_t sample;
+};
+
 /* The audio of one turn: mono 16-bit PCM at SYNTH_RATE, and where each clause of the
  * plan is heard (sample offsets into pcm; start == end for a clause with nothing to
  * say).  Owned by the caller; free with turn_audio_free(). */
@@ -42,6 +59,8 @@ struct turn_audio {
     size_t *clause_start; /* [n_clauses] first sample of the clause's speech */
     size_t *clause_end;   /* [n_clauses] one past its last sample of speech */
     int n_clauses;
+    struct synth_mark *marks; /* [n_marks] word starts, in time order */
+    int n_marks;
 };
 
 /* Initialises libespeak-ng (RC_UNAVAILABLE if its data cannot be found). */

@@ -64,6 +64,10 @@ function parseVtt(text) {
     return +m[1] * 3600 + +m[2] * 60 + +m[3] + +m[4] / 1000;
   };
   const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  // the lines of a cue read as one: a space between them only where neither side is CJK
+  const wide = (ch) => ch !== undefined && ch.codePointAt(0) >= 0x2e80;
+  const joinLines = (s) => s.split('\n').reduce((acc, l) =>
+    acc === null ? l : acc + (!wide([...acc].pop()) && !wide([...l][0]) ? ' ' : '') + l, null);
   for (const block of text.replace(/\r/g, '').split(/\n{2,}/)) {
     const lines = block.split('\n').filter((l) => l !== '');
     const at = lines.findIndex((l) => l.includes('-->'));
@@ -76,7 +80,7 @@ function parseVtt(text) {
       start: time(a),
       end: time(b.split(/\s/)[0]),
       speaker: v ? v[1] : null,
-      text: unescape(body.replace(/<[^>]*>/g, '')),
+      text: unescape(joinLines(body.replace(/<[^>]*>/g, ''))),
     });
   }
   return cues;

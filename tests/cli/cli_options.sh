@@ -8,7 +8,7 @@ FIX=tests/data/short.zh.txt
 expect_exit "options: a unique abbreviation works (--vo for --voices)" 0 "$RECAST" list --vo voices "$FIX"
 expect_exit "options: an ambiguous abbreviation is a usage error (64)" 64 "$RECAST" render --c x "$FIX"
 expect_contains "options: ... naming every option it could be" "$TMP/err" \
-    "recast render: option '--c' is ambiguous: it could be --cache, --cast, --clips or --complexity"
+    "recast render: option '--c' is ambiguous: it could be --cache, --caption-chars, --caption-chars-en, --caption-lines, --caption-seconds, --cast, --clips, --complexity or --cover"
 expect_exit "options: ambiguous with =VALUE (64)" 64 "$RECAST" render --pr=1 "$FIX"
 expect_contains "options: ... names them without the value" "$TMP/err" "option '--pr' is ambiguous: it could be --preface or --progress"
 expect_contains "options: ... and where to read more" "$TMP/err" "Try 'recast help render'."

@@ -13,7 +13,9 @@ REMEDY="run scripts/install-deps.sh (as root)"
 missing=""
 command -v node >/dev/null 2>&1 || missing="node"
 [ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM"
-[ -f tests/browser/node_modules/playwright-core/package.json ] || missing="$missing tests/browser/node_modules"
+for m in playwright-core lighthouse axe-core; do
+    [ -f tests/browser/node_modules/$m/package.json ] || missing="$missing tests/browser/node_modules/$m"
+done
 if [ -n "$missing" ]; then
     fail "page: browser test" "missing:$missing; $REMEDY"
     exit 1
@@ -31,4 +33,15 @@ else
     fail "page: render --html writes pod.html beside pod.opus" "$(head -c 300 "$TMP/render.err")"
     exit 1
 fi
+# a cover, a show and persons, so the page has everything a listener sees
+cat >"$TMP/meta.json" <<'JSON'
+{"show": "测试节目", "date": "2024-02-28", "description": "一段用来测试收听页面的短节目。",
+ "persons": [{"name": "Dwarkesh Patel", "role": "host"}, {"name": "Demis Hassabis", "role": "guest"}],
+ "cover": "cover.png"}
+JSON
+cp transcripts/dwarkesh-hassabis-2024.zh.cover.png "$TMP/cover.png"
+mkdir -p "$TMP/meta"
+"$RECAST" render "$FIXTURE" -o "$TMP/meta/pod.opus" --html --meta "$TMP/meta.json" --no-cache -q 2>"$TMP/render.err" ||
+    fail "page: render --html with episode metadata" "$(head -c 300 "$TMP/render.err")"
 node tests/browser/page.test.mjs "$TMP/out"
+node tests/browser/a11y.test.mjs "$TMP/meta"

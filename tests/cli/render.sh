@@ -51,8 +51,15 @@ else fail "render: WebVTT valid" "$(cat "$TMP/vc")"; fi
 python3 - "$O/pod.vtt" "$M" >"$TMP/cover" 2>&1 <<'PY'
 import json, re, sys
 vtt = open(sys.argv[1], encoding="utf-8").read()
-cues = re.findall(r"^<v ([^>]+)>(.*)$", vtt, re.M)
-text = "".join(t.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for _, t in cues)
+# every text line of every cue (the line after the timing and the ones after it)
+lines = []
+for block in re.split(r"\n\s*\n", vtt):
+    b = block.split("\n")
+    for k, l in enumerate(b):
+        if "-->" in l:
+            lines += b[k + 1:]
+text = "".join(re.sub(r"^<v [^>]+>", "", t).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+               for t in lines)
 squash = lambda s: re.sub(r"\s+", "", s)
 text = squash(text)
 pos = 0
@@ -73,10 +80,14 @@ jq -e '(.segments | length) > 5 and all(.segments[]; .startTime < .endTime)' "$O
 # tags
 # (ffprobe shows DESCRIPTION as "comment")
 ffprobe -v error -show_entries stream_tags -of json "$O/pod.opus" | jq '.streams[0].tags | with_entries(.key |= ascii_upcase)' >"$TMP/tags"
-for k in TITLE ARTIST ALBUM DATE GENRE LANGUAGE ENCODER COMMENT; do
+for k in TITLE ARTIST GENRE LANGUAGE ENCODER COMMENT; do
     jq -e --arg k "$k" 'has($k)' "$TMP/tags" >/dev/null || fail "render: tags" "no $k"
 done
-jq -e '.GENRE == "Podcast" and .DATE == "2023-11-14" and .ARTIST == "Dwarkesh, Demis" and (.ENCODER|test("^recast "))' "$TMP/tags" >/dev/null && pass "render: tags TITLE ARTIST ALBUM DATE GENRE LANGUAGE ENCODER DESCRIPTION" || fail "render: tag values" "$(cat "$TMP/tags")"
+# no metadata file, no options: no made-up DATE, no ALBUM repeating the title
+jq -e '.GENRE == "Podcast" and (has("DATE") | not) and (has("ALBUM") | not) and .ARTIST == "Dwarkesh, Demis" and (.ENCODER|test("^recast "))' "$TMP/tags" >/dev/null && pass "render: tags TITLE ARTIST GENRE LANGUAGE ENCODER DESCRIPTION, no DATE or ALBUM unless given" || fail "render: tag values" "$(cat "$TMP/tags")"
+if grep -l '"/' "$O"/*.json "$O"/clips/*.json "$O"/*.vtt "$O"/*.srt 2>/dev/null | head -1 | grep -q .; then
+    fail "render: no absolute path in any output" "$(grep -o '"/[^"]*"' "$O"/*.json | head -3)"
+else pass "render: no absolute path in any output"; fi
 
 # clips: each decodes equal to its span of the full file
 k=0

@@ -187,6 +187,20 @@ int main(void)
             fe_plan_free(&plan);
         }
     }
+    TEST_CASE("frontend: a dash that starts a line leads its list item (issue 14)") {
+        struct fe_plan plan;
+        fe_plan_turn("我们讨论了:\n– 智能的本质\n– LLMs 上的强化学习\n— scaling和对齐", &lex, &plan);
+        CHECK_INT(plan.n_clauses, 4);
+        if (plan.n_clauses == 4) {
+            CHECK_STR(plan.clauses[0].display, "我们讨论了:");
+            CHECK_STR(plan.clauses[1].display, "– 智能的本质");
+            CHECK_STR(plan.clauses[2].display, "– LLMs 上的强化学习");
+            CHECK_STR(plan.clauses[3].display, "— scaling和对齐");
+        }
+        fe_plan_free(&plan);
+        /* a dash inside a line still ends a clause */
+        CHECK_STR(describe("智能的本质 – 时间线"), "cmn:智能的本质 – / cmn:时间线");
+    }
     lexicon_free(&lex);
     CHECK_DONE();
 }

@@ -107,7 +107,9 @@ int main(void)
                                       {"javascript:alert(1)", 7}};
     struct sidecar_cue *cues;
     int n_cues;
-    sidecars_build_cues(&tl, &cues, &n_cues);
+    sidecars_build_cues(&tl, NULL, &cues, &n_cues);
+    if (getenv("DUMP_CUES"))
+        for (int i = 0; i < n_cues; i++) printf("cue %d [%s]\n", i, cues[i].lines);
 
     struct rc_error err = {0};
     int wrote = page_write(stem, &tl, &info, clips, 4, &err);
@@ -146,8 +148,8 @@ int main(void)
             char *text = escaped(cues[i].text);
             snprintf(
                 want, sizeof want,
-                "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" data-start=\"%s\" data-end=\"%s\">%s</a>",
-                cues[i].turn, cues[i].seq, cues[i].turn, cues[i].seq, a, b, text);
+                "<a class=\"cue\" id=\"t%d-%d\" href=\"#t%d-%d\" tabindex=\"%d\" data-start=\"%s\" data-end=\"%s\">%s</a>",
+                cues[i].turn, cues[i].seq, cues[i].turn, cues[i].seq, i == 0 ? 0 : -1, a, b, text); /* one Tab stop */
             const char *at = strstr(after, want);
             if (!at)
                 CHECK_FAIL_("cue %d not found (or out of order): %s", i, want);

@@ -54,6 +54,37 @@ static const struct timeline_spec spec = {.turns = turns_spec,
                                           .long_gap_turn = 3,
                                           .long_gap_seconds = 1000.0123};
 
+/* Word marks as the synthesizer gives them: every Han character and every Latin word
+ * starts a word, heard in proportion of characters through the clause, +3 samples off any
+ * grid so that a cue time that is not a mark time shows. */
+static void add_marks(struct tl_clause *cl)
+{
+    size_t len = strlen(cl->text), i = 0;
+    int total = (int)utf8_length(cl->text, len), k = 0, n = 0;
+    uint32_t prev = 0;
+    cl->marks = calloc(len + 1, sizeof *cl->marks);
+    while (i < len) {
+        uint32_t cp;
+        int step = utf8_decode(cl->text + i, len - i, &cp);
+        int latin = (cp | 32) >= 'a' && (cp | 32) <= 'z';
+        int prev_latin = (prev | 32) >= 'a' && (prev | 32) <= 'z';
+        if (i > 0 && (utf8_is_han(cp) || (latin && !prev_latin)))
+            cl->marks[n++] = (struct tl_mark){(int)i, cl->start48 + (cl->end48 - cl->start48) * k / total + 3};
+        prev = cp, i += (size_t)(step > 0 ? step : 1), k++;
+    }
+    cl->n_marks = n;
+}
+
+/* Marks on every timed clause but turn 2's English one (which tests the fallback). */
+static void add_all_marks(struct timeline *tl)
+{
+    for (int t = 0; t < tl->n_turns; t++)
+        for (int c = 0; c < tl->turns[t].n_clauses; c++) {
+            struct tl_clause *cl = &tl->turns[t].clauses[c];
+            if (cl->end48 > cl->start48 && !(t == 2 && c == 2)) add_marks(cl);
+        }
+}
+
 /* ---- helpers ---- */
 
 static char *strip_ws(const char *s)
@@ -65,9 +96,42 @@ static char *strip_ws(const char *s)
     return out;
 }
 
-static int nchars(const char *s)
+static int __attribute__((unused)) nchars(const char *s)
 {
     return (int)utf8_length(s, strlen(s));
+}
+
+/* Why a cue's lines break the default layout (NULL if they do not): at most 2 lines; a
+ * line of a cue with Han characters at most 20 columns of 2 (a Latin character is 1),
+ * of an English cue at most 42 characters. */
+static const char *layout_error(const char *lines)
+{
+    int zh = 0, n_lines = 1;
+    size_t len = strlen(lines);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int step = utf8_decode(lines + i, len - i, &cp);
+        zh |= utf8_is_han(cp);
+        n_lines += cp == '\n';
+        i += (size_t)(step > 0 ? step : 1);
+    }
+    if (n_lines > 2) return "more than 2 lines";
+    for (const char *l = lines; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        int cols = 0;
+        for (size_t i = 0; i < n;) {
+            uint32_t cp;
+            int step = utf8_decode(l + i, n - i, &cp);
+            cols += zh ? (cp >= 0x2E80 ? 2 : 1) : 1;
+            i += (size_t)(step > 0 ? step : 1);
+        }
+        if (n == 0) return "an empty line";
+        if (l[0] == ' ' || l[n - 1] == ' ') return "a line starts or ends with a space";
+        if (cols > (zh ? 40 : 42)) return "a line too wide";
+        l += n + (e ? 1 : 0);
+    }
+    return NULL;
 }
 
 /* Splits text into lines in place (no trailing empty line after the final newline). */
@@ -172,7 +236,7 @@ static int parse_vtt(const char *path, struct parsed_cue *cues, int max, char *w
         }
         const char *t = lines[i + 1];
         const char *gt = strchr(t, '>');
-        if (strncmp(t, "<v ", 3) != 0 || !gt || gt - t - 3 >= 64 || (i + 2 < nl && lines[i + 2][0])) {
+        if (strncmp(t, "<v ", 3) != 0 || !gt || gt - t - 3 >= 64 || (i + 3 < nl && lines[i + 2][0] && lines[i + 3][0])) {
             rc = -1, sprintf(why, "line %d: bad cue text \"%s\"", i + 2, t);
             goto done;
         }
@@ -182,8 +246,17 @@ static int parse_vtt(const char *path, struct parsed_cue *cues, int max, char *w
             rc = -1, sprintf(why, "line %d: unescaped markup in \"%s\"", i + 2, t);
             goto done;
         }
+        int extra = i + 2 < nl && lines[i + 2][0];
+        if (extra) {
+            char more[1024];
+            if (unescape(lines[i + 2], more) != 0) {
+                rc = -1, sprintf(why, "line %d: unescaped markup", i + 3);
+                goto done;
+            }
+            strcat(c->text, "\n"), strcat(c->text, more);
+        }
         if (++n == max) break;
-        i += 2;
+        i += 2 + extra;
     }
 done:
     free(lines);
@@ -220,6 +293,7 @@ int main(void)
 {
     struct timeline tl;
     build_synthetic_timeline(&spec, &tl);
+    add_all_marks(&tl);
     char tmpl[] = "/tmp/test_sidecars.XXXXXX";
     const char *dir = mkdtemp(tmpl);
     if (!dir) {
@@ -250,8 +324,12 @@ int main(void)
 
     struct sidecar_cue *cues = NULL;
     int n_cues = 0;
-    sidecars_build_cues(&tl, &cues, &n_cues);
+    sidecars_build_cues(&tl, NULL, &cues, &n_cues);
 
+    if (getenv("DUMP_CUES"))
+        for (int i = 0; i < n_cues; i++)
+            printf("cue t%d-%d %.3f-%.3f [%s]\n", cues[i].turn, cues[i].seq, cues[i].start48 / 48000.0,
+                   cues[i].end48 / 48000.0, cues[i].lines);
     TEST_CASE("sidecars_format_time")
     {
         char b[16];
@@ -279,8 +357,10 @@ int main(void)
         for (int i = 0; i < n_cues; i++) {
             const struct sidecar_cue *c = &cues[i];
             if (!c->text[0]) CHECK_FAIL_("cue %d is empty", i);
-            if (nchars(c->text) > SIDECAR_CUE_MAX_CHARS)
-                CHECK_FAIL_("cue %d has %d chars", i, nchars(c->text));
+            const char *why = layout_error(c->lines);
+            if (why) CHECK_FAIL_("cue %d \"%s\": %s", i, c->lines, why);
+            if (c->end48 - c->start48 > SEC(7.0) && c->turn != 2)
+                CHECK_FAIL_("cue %d lasts %.3f s", i, (c->end48 - c->start48) / 48000.0);
             if (c->start48 < 0 || c->end48 > tl.total48 || c->end48 - c->start48 < 48)
                 CHECK_FAIL_("cue %d spans %lld..%lld", i, c->start48, c->end48);
             if (i && !(c->start48 > cues[i - 1].start48 && c->start48 >= cues[i - 1].end48))
@@ -306,28 +386,27 @@ int main(void)
         }
     }
 
-    TEST_CASE("cues_merge_rules")
+    TEST_CASE("cues_layout_rules")
     {
-        /* expected cue texts of turns 0, 1, 3, 5 */
+        /* expected cue lines of turns 0, 1, 3, 4: clause and sentence ends first, the name
+         * "Demis Hassabis" and "Google DeepMind" never cut, the SRT name room on the first
+         * line after a change of speaker */
         static const char *const want[][4] = {
-            {"今天的嘉宾是Demis Hassabis，他是Google DeepMind的CEO。", "欢迎你，Demis。"},
+            {"今天的嘉宾是Demis Hassabis，\n他是Google DeepMind的CEO。", "欢迎你，Demis。"},
             {"谢谢，很高兴来到这里。（笑）"},
             {NULL},
-            {"A & B <C> 的比较，", "嗯。这是一个很好的问题。"},
-            {"最后一个问题，你觉得AGI还有多远？"},
-            {"也许十年以内，但前提是我们在推理、记忆和规划这几个方向上都取得真正的突破，"
-             "而且这些突破还需要能够很好地结合在同一个系统里面，",
-             "这并不容易。"},
+            {"A & B <C> 的比较，嗯。\n这是一个很好的问题。"},
+            {"最后一个问题，\n你觉得AGI还有多远？"},
         };
-        for (int t = 0; t < 6; t++) {
+        for (int t = 0; t < 5; t++) {
             if (!want[t][0]) continue;
             int k = 0;
             for (int i = 0; i < n_cues; i++) {
                 if (cues[i].turn != t) continue;
                 if (k >= 4 || !want[t][k])
-                    CHECK_FAIL_("turn %d: extra cue \"%s\"", t, cues[i].text);
+                    CHECK_FAIL_("turn %d: extra cue \"%s\"", t, cues[i].lines);
                 else
-                    CHECK_STR(cues[i].text, want[t][k]);
+                    CHECK_STR(cues[i].lines, want[t][k]);
                 k++;
             }
             int w = 0;
@@ -335,33 +414,43 @@ int main(void)
                 w++;
             CHECK_INT(k, w);
         }
-        /* a cue spans its first clause's start to its last clause's end */
+        /* a cue cut at a clause boundary spans its first clause's start to its last clause's end */
         for (int i = 0; i < n_cues; i++)
             if (cues[i].turn == 0 && cues[i].seq == 1) {
                 CHECK_INT(cues[i].start48, tl.turns[0].clauses[0].start48);
                 CHECK_INT(cues[i].end48, tl.turns[0].clauses[1].end48);
             }
+        /* the one-line text is the lines joined (a space only between Latin words) */
+        for (int i = 0; i < n_cues; i++) {
+            char *a = strip_ws(cues[i].text), *b = strip_ws(cues[i].lines);
+            if (strcmp(a, b) != 0) CHECK_FAIL_("cue %d: text \"%s\" vs lines \"%s\"", i, cues[i].text, cues[i].lines);
+            free(a), free(b);
+        }
     }
 
-    TEST_CASE("cues_split_long_clause")
+    TEST_CASE("cues_cut_at_word_marks")
     {
+        /* inside a clause with word marks, a cue starts and the previous one ends exactly
+         * at a mark (where the synthesizer starts that word); never inside 而且 */
         const struct tl_clause *zh = &tl.turns[2].clauses[0], *en = &tl.turns[2].clauses[2];
-        int L = nchars(zh->text), before = 0, pieces = 0;
-        long long dur = zh->end48 - zh->start48;
+        int pieces = 0;
         char cat[1024] = "";
         for (int i = 0; i < n_cues; i++) {
-            if (cues[i].turn != 2 || cues[i].start48 < zh->start48 || cues[i].end48 > zh->end48) continue;
-            CHECK_INT(cues[i].start48, zh->start48 + dur * before / L);
-            before += nchars(cues[i].text);
-            CHECK_INT(cues[i].end48, zh->start48 + dur * before / L);
+            if (cues[i].turn != 2 || cues[i].start48 < zh->start48 || cues[i].start48 >= zh->end48) continue;
+            if (cues[i].start48 != zh->start48) {
+                int found = 0;
+                for (int m = 0; m < zh->n_marks; m++) found |= zh->marks[m].at48 == cues[i].start48;
+                if (!found) CHECK_FAIL_("cue %d starts at %lld, not at a word mark", i, cues[i].start48);
+                CHECK_INT(cues[i - 1].end48, cues[i].start48);
+            }
+            if (strstr(cues[i].text, "而") && !strstr(cues[i].text, "而且")) CHECK_FAIL_("cut inside 而且: %s", cues[i].text);
             strcat(cat, cues[i].text);
             pieces++;
         }
         CHECK(pieces >= 2);
-        CHECK_STR(cat, zh->text);
-        CHECK_INT(before, L);
+        CHECK(strncmp(cat, zh->text, strlen(zh->text)) == 0);
 
-        /* the English clause is cut at spaces only */
+        /* the English clause without marks: cut at spaces only, times interpolated within it */
         pieces = 0, cat[0] = '\0';
         long long first = -1, last = -1;
         for (int i = 0; i < n_cues; i++) {
@@ -376,6 +465,31 @@ int main(void)
         CHECK_STR(cat, en->text);
         CHECK_INT(first, en->start48);
         CHECK_INT(last, en->end48);
+    }
+
+    TEST_CASE("cues_configurable_layout")
+    {
+        struct sidecar_layout lay;
+        sidecars_default_layout(&lay);
+        lay.zh_line_chars = 12, lay.max_lines = 1, lay.max_cue_ms = 3000;
+        struct sidecar_cue *c2;
+        int n2;
+        sidecars_build_cues(&tl, &lay, &c2, &n2);
+        CHECK(n2 > n_cues);
+        for (int i = 0; i < n2; i++) {
+            if (strchr(c2[i].lines, '\n')) CHECK_FAIL_("cue %d has two lines: %s", i, c2[i].lines);
+            int cols = 0;
+            for (size_t k = 0; c2[i].lines[k];) {
+                uint32_t cp;
+                int step = utf8_decode(c2[i].lines + k, strlen(c2[i].lines + k), &cp);
+                cols += cp >= 0x2E80 ? 2 : 1, k += (size_t)(step > 0 ? step : 1);
+            }
+            int zh = 0;
+            for (const char *q = c2[i].lines; *q; q++) zh |= (unsigned char)*q >= 0xE4;
+            if (zh && cols > 24) CHECK_FAIL_("cue %d is %d columns: %s", i, cols, c2[i].lines);
+            if (zh && c2[i].end48 - c2[i].start48 > SEC(3.0)) CHECK_FAIL_("cue %d lasts over 3 s", i);
+        }
+        sidecars_free_cues(c2, n2);
     }
 
     struct rc_error err = {0};
@@ -401,19 +515,20 @@ int main(void)
             if (vc[i].b <= vc[i].a || (i && vc[i].a <= vc[i - 1].a) || (i && vc[i].a < vc[i - 1].b) ||
                 vc[i].b > tl_ms(tl.total48))
                 CHECK_FAIL_("cue %d: %lld..%lld", i, vc[i].a, vc[i].b);
-            if (nchars(vc[i].text) > SIDECAR_CUE_MAX_CHARS) CHECK_FAIL_("cue %d too long: %s", i, vc[i].text);
+            const char *bad = layout_error(vc[i].text);
+            if (bad) CHECK_FAIL_("cue %d \"%s\": %s", i, vc[i].text, bad);
             if (vc[i].turn < 0 || vc[i].turn >= tl.n_turns) {
                 CHECK_FAIL_("cue %d: no turn id", i);
                 continue;
             }
             CHECK_STR(vc[i].speaker, names[turns_spec[vc[i].turn].speaker]);
             if (i < n_cues) {
-                CHECK_STR(vc[i].text, cues[i].text);
+                CHECK_STR(vc[i].text, cues[i].lines);
                 CHECK_INT(vc[i].a, tl_ms(cues[i].start48));
                 CHECK_INT(vc[i].b, tl_ms(cues[i].end48));
             }
         }
-        CHECK(text && strstr(text, "<v Demis>A &amp; B &lt;C&gt; 的比较，\n"));
+        CHECK(text && strstr(text, "<v Demis>A &amp; B &lt;C&gt; 的比较，嗯。\n这是"));
         CHECK(text && strstr(text, "<v Dwarkesh>今天的嘉宾是"));
         /* per turn, the file's cue texts hold exactly the clauses' text */
         for (int t = 0; t < tl.n_turns; t++) {
@@ -431,6 +546,7 @@ int main(void)
 
     TEST_CASE("srt_format")
     {
+        /* number, timing, 1 or 2 text lines, a blank line; "Name: " where the speaker changes */
         char *text = slurp(p_srt), **lines = NULL;
         int nl = text ? split_lines(text, &lines) : 0, n = 0;
         CHECK(text != NULL);
@@ -447,20 +563,27 @@ int main(void)
                 CHECK_FAIL_("line %d: number \"%s\", expected %d", i + 1, lines[i], n + 1);
             if (parse_timing(lines[i + 1], ',', &sc[n].a, &sc[n].b) != 0)
                 CHECK_FAIL_("line %d: bad timing \"%s\"", i + 2, lines[i + 1]);
+            int more = i + 3 < nl && lines[i + 3][0];
             if (n < nv) {
-                char want[1200];
-                snprintf(want, sizeof want, "%s: %s", vc[n].speaker, vc[n].text);
-                CHECK_STR(lines[i + 2], want);
+                char want[1200], got[1200];
+                int changed = n == 0 || strcmp(vc[n].speaker, vc[n - 1].speaker) != 0;
+                snprintf(want, sizeof want, "%.60s%s%.1000s", changed ? vc[n].speaker : "", changed ? ": " : "", vc[n].text);
+                snprintf(got, sizeof got, "%.590s%s%.590s", lines[i + 2], more ? "\n" : "", more ? lines[i + 3] : "");
+                CHECK_STR(got, want);
                 CHECK_INT(sc[n].a, vc[n].a);
                 CHECK_INT(sc[n].b, vc[n].b);
             }
-            if (i + 3 < nl && lines[i + 3][0]) CHECK_FAIL_("line %d: no blank line after cue", i + 4);
-            n++, i += 3;
+            if (i + 3 + more < nl && lines[i + 3 + more][0]) CHECK_FAIL_("line %d: no blank line after cue", i + 4 + more);
+            n++, i += 3 + more;
             if (n == 256) break;
         }
         CHECK_INT(n, nv);
         CHECK(text && !strstr(text, "<v "));
         free(lines), free(text);
+        text = slurp(p_srt);
+        CHECK(text && strstr(text, "\nDemis: 谢谢，"));
+        CHECK(text && strstr(text, "\n欢迎你，Demis。\n")); /* same speaker: no name */
+        free(text);
     }
 
     TEST_CASE("chapters_json")
@@ -487,20 +610,25 @@ int main(void)
 
     TEST_CASE("transcript_json")
     {
+        /* one segment per whole sentence: its text is the sentence's clauses, its times the
+         * first clause's start and the last clause's end */
         json_error_t je;
         json_t *j = json_load_file(p_tr, 0, &je);
         char *text = slurp(p_tr);
         if (!j) CHECK_FAIL_("%s:%d: %s", p_tr, je.line, je.text);
         CHECK_STR(json_string_value(json_object_get(j, "version")), "1.0.0");
         json_t *segs = json_object_get(j, "segments");
-        CHECK_INT(json_array_size(segs), n_cues);
-        for (int i = 0; i < n_cues && i < (int)json_array_size(segs); i++) {
-            json_t *g = json_array_get(segs, (size_t)i);
-            CHECK_STR(json_string_value(json_object_get(g, "speaker")), tl.turns[cues[i].turn].speaker_name);
-            CHECK_STR(json_string_value(json_object_get(g, "body")), cues[i].text);
-            CHECK_INT(json_ms(json_object_get(g, "startTime")), tl_ms(cues[i].start48));
-            CHECK_INT(json_ms(json_object_get(g, "endTime")), tl_ms(cues[i].end48));
-        }
+        static const char *const want[] = {"今天的嘉宾是Demis Hassabis，他是Google DeepMind的CEO。", "欢迎你，Demis。",
+                                           "谢谢，很高兴来到这里。（笑）", LONG_ZH, "你怎么看？", LONG_EN};
+        for (size_t i = 0; i < sizeof want / sizeof want[0] && i < json_array_size(segs); i++)
+            CHECK_STR(json_string_value(json_object_get(json_array_get(segs, i), "body")), want[i]);
+        json_t *g0 = json_array_get(segs, 0), *g3 = json_array_get(segs, 3);
+        CHECK_STR(json_string_value(json_object_get(g0, "speaker")), "Dwarkesh");
+        CHECK_INT(json_ms(json_object_get(g0, "startTime")), tl_ms(tl.turns[0].clauses[0].start48));
+        CHECK_INT(json_ms(json_object_get(g0, "endTime")), tl_ms(tl.turns[0].clauses[1].end48));
+        CHECK_INT(json_ms(json_object_get(g3, "startTime")), tl_ms(tl.turns[2].clauses[0].start48));
+        CHECK_INT(json_ms(json_object_get(g3, "endTime")), tl_ms(tl.turns[2].clauses[0].end48));
+        CHECK_INT(json_array_size(segs), 11); /* 2 + 1 + 3 + 3 + 1 + 1 sentences */
         CHECK(text && max_decimals(text, "\"startTime\"") <= 3 && max_decimals(text, "\"endTime\"") <= 3);
         json_decref(j), free(text);
     }
@@ -671,12 +799,12 @@ int main(void)
     {
         /* overlapping and too-short clauses, a turn of silent text only, a clause past
          * the end: the cues still satisfy the invariants and keep their text */
-        struct tl_clause c0[] = {{1000, 1020, "甲。", 1},
-                                 {900, 5000, "乙，", 1},
-                                 {5000, 60000, "丙。", 0},
-                                 {30000, 30010, "戊。", 1}};
-        struct tl_clause c1[] = {{61500, 61500, "（笑）", 1}, {61500, 61500, "", 0}};
-        struct tl_clause c2[] = {{62000, 99000, "丁。", 1}};
+        struct tl_clause c0[] = {{1000, 1020, "甲。", 1, NULL, 0},
+                                 {900, 5000, "乙，", 1, NULL, 0},
+                                 {5000, 60000, "丙。", 0, NULL, 0},
+                                 {30000, 30010, "戊。", 1, NULL, 0}};
+        struct tl_clause c1[] = {{61500, 61500, "（笑）", 1, NULL, 0}, {61500, 61500, "", 0, NULL, 0}};
+        struct tl_clause c2[] = {{62000, 99000, "丁。", 1, NULL, 0}};
         struct tl_turn tt[] = {{.speaker_name = "A",
                                 .start48 = 0,
                                 .end48 = 60100,
@@ -703,7 +831,7 @@ int main(void)
             .total48 = 70000, .sections = &sec, .n_sections = 1, .turns = tt, .n_turns = 3};
         struct sidecar_cue *oc;
         int on;
-        sidecars_build_cues(&odd, &oc, &on);
+        sidecars_build_cues(&odd, NULL, &oc, &on);
         char cat[256] = "";
         for (int i = 0; i < on; i++) {
             if (oc[i].start48 < 0 || oc[i].end48 > odd.total48 || oc[i].end48 - oc[i].start48 < 48 ||

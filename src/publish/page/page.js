@@ -43,6 +43,20 @@
     el.scrollIntoView({block: block, behavior: motion.matches ? 'auto' : 'smooth'});
   }
 
+  /* roving tabindex: the transcript is one Tab stop, the cue that has it (the current
+     one, or the one the arrow keys moved to) */
+  var stop = cues.length ? 0 : -1;
+  function setStop(i) {
+    if (i < 0 || i === stop) return;
+    if (stop >= 0) cues[stop].tabIndex = -1;
+    stop = i;
+    cues[i].tabIndex = 0;
+  }
+  function inTranscript() {
+    var a = document.activeElement;
+    return a && a.classList && a.classList.contains('cue');
+  }
+
   function setCue(i) {
     if (i === cur) return;
     if (cur >= 0) {
@@ -53,6 +67,7 @@
     if (i < 0) return;
     cues[i].classList.add('current');
     cues[i].setAttribute('aria-current', 'true');
+    if (!inTranscript()) setStop(i);
     if (Date.now() - handScrolled > 4000) reveal(cues[i], 'center');
   }
 
@@ -102,6 +117,7 @@
     var a = e.target.closest && e.target.closest('a.cue[data-start], a.chapter[data-start]');
     if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
+    if (a.classList.contains('cue')) setStop(cues.indexOf(a));
     seek(parseFloat(a.dataset.start));
     var target = a.classList.contains('chapter') && document.getElementById(a.hash.slice(1));
     if (target) reveal(target.querySelector('h3') || target, 'start');
@@ -112,6 +128,16 @@
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
     if (el && el.isContentEditable) return;
     if (/^(INPUT|TEXTAREA|SELECT|AUDIO|VIDEO)$/.test(tag)) return;
+    if (inTranscript() && /^(ArrowUp|ArrowDown|Home|End)$/.test(e.key)) {
+      /* move through the transcript sentence by sentence */
+      var k = cues.indexOf(el);
+      var to = e.key === 'ArrowUp' ? k - 1 : e.key === 'ArrowDown' ? k + 1 : e.key === 'Home' ? 0 : cues.length - 1;
+      e.preventDefault();
+      if (to < 0 || to >= cues.length) return;
+      setStop(to);
+      cues[to].focus();
+      return;
+    }
     if (e.key === ' ' || e.key === 'Spacebar') {
       if (tag === 'BUTTON' || tag === 'SUMMARY') return;
       e.preventDefault();
