@@ -3,6 +3,7 @@
 #include "render/render.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,11 +264,16 @@ static int status_pipeline(struct render *r, struct render_section_status *st, s
     if (check_speech(r, err) != 0) return -1;
     int fallback = 0;
     r->cache.dir = r->o->cache_dir ? xstrdup(r->o->cache_dir) : cache_default_dir(&fallback);
-    struct stat sb;
+    r->cache.dir_fd = -1;
     plan_jobs(r);
     for (int i = 0; i < r->n_jobs; i++)
         if (r->jobs[i].kind != JOB_CALIBRATE && r->jobs[i].section >= 0) st[r->jobs[i].section].pieces++;
-    if (stat(r->cache.dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) return 0;
+    /* read only: an existing cache (the fallback one only if it is this user's private
+     * directory); nothing is created or locked */
+    struct rc_error private_err = {0};
+    if (fallback && cache_check_private(r->cache.dir, 0, &private_err) != 0) return 0;
+    r->cache.dir_fd = open(r->cache.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (r->cache.dir_fd < 0) return 0;
     int calibrated = 1;
     for (int i = 0; i < r->n_jobs; i++)
         if (r->jobs[i].kind == JOB_CALIBRATE && pass_load_info(r, &r->jobs[i]) != 0) calibrated = 0;
