@@ -254,6 +254,18 @@ static int put_level(struct render *r, const struct job *j, const struct loudnes
     return rc;
 }
 
+/* The encoder settings for a job: the run's, with the job's own gain (dB, returned) from
+ * its loudness as synthesized (programme_turn_gain_db).  Rendering and measuring use it alike,
+ * so a measured level is the one a render of the job records. */
+static double turn_encoder_settings(const struct render *r, const struct job *j, double lufs, double speech,
+                                    struct encode_settings *enc)
+{
+    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
+    *enc = r->enc;
+    enc->gain_linear = pow(10, gain_db / 20);
+    return gain_db;
+}
+
 /* A job the output does not hear (--section): synthesize, give it the programme gain and
  * the limiter exactly as the encoder would be fed (encode_prepare), and record its
  * analysis and level, without encoding.  The level is the same number a render of the
@@ -266,9 +278,8 @@ static int measure_child(void *ctx, int index, struct strbuf *result, struct rc_
     double lufs = -200, speech = 0;
     if (synthesize_and_record(r, j, &audio, &lufs, &speech, err) != 0) return -1;
     sb_printf(result, "%zu", audio.n_samples);
-    struct encode_settings enc = r->enc;
-    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
-    enc.gain_linear = pow(10, gain_db / 20);
+    struct encode_settings enc;
+    double gain_db = turn_encoder_settings(r, j, lufs, speech, &enc);
     float *x = NULL;
     size_t n = 0;
     int rc = encode_prepare(audio.pcm, audio.n_samples, &enc, &x, &n, err);
@@ -295,9 +306,8 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     int rc = 0;
     struct packet_run run;
     struct loudness_result level;
-    struct encode_settings enc = r->enc;
-    double gain_db = programme_turn_gain_db(r, j, lufs, speech);
-    enc.gain_linear = pow(10, gain_db / 20);
+    struct encode_settings enc;
+    double gain_db = turn_encoder_settings(r, j, lufs, speech, &enc);
     if (rc == 0) rc = encode_turn_measured(audio.pcm, audio.n_samples, &enc, &run, &level, err);
     turn_audio_free(&audio);
     if (rc != 0) return -1;
