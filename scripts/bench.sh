@@ -117,7 +117,7 @@ share() {
 # voice change on the full render's cache; each clip is checked against the full render's.
 preview() {
     t=$1 name=$2 d=$TMP/$2
-    secs=$("$RECAST" list "$t" 2>/dev/null | awk -v s="$SECTION" '$1 == s { print $(NF-1) }')
+    secs=$("$RECAST" list "$t" 2>/dev/null | awk -v s="$SECTION" '$1 == s { print $(NF-2) }')
     FULL_WALL=""
     printf '%-52s %8s %8s %9s\n' "$name: --section $SECTION (est. $secs)" "wall s" "CPU s" "of full"
     share "full render -j2, cold cache" "$RECAST" render "$t" -o "$d/full.opus" --clips "$d/clips" -j 2 --cache "$d/c1" -q

@@ -8,24 +8,6 @@
 #include "base/utf8.h"
 #include "render/render.h"
 
-/* Rough speaking time of a text: recast's voices read about 3.5 Han characters a second
- * at 175 words per minute, pauses included (measured: the bundled interview renders to
- * 85.4 minutes); Latin letters count a third of a character. */
-static double estimate_seconds(const char *text, int rate_wpm)
-{
-    double units = 0;
-    for (size_t i = 0, n = strlen(text); i < n;) {
-        uint32_t cp;
-        int l = utf8_decode(text + i, n - i, &cp);
-        if (l == 0) l = 1, cp = 0;
-        if (utf8_is_han(cp)) units += 1;
-        else if (cp < 128 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) units += 1.0 / 3;
-        else if (cp >= '0' && cp <= '9') units += 0.7;
-        i += (size_t)l;
-    }
-    return units / (3.5 * rate_wpm / 175.0);
-}
-
 static void format_duration(double s, char *buf, size_t n)
 {
     long t = (long)(s + 0.5);
@@ -157,7 +139,7 @@ static int cmd_list(int argc, char **argv)
             per_speaker[turn->speaker]++;
             per_speaker_total[turn->speaker]++;
             chars += (int)utf8_length(turn->text, strlen(turn->text));
-            secs += estimate_seconds(turn->text, vs.profiles[turn->speaker].rate_wpm);
+            secs += render_estimate_seconds(turn->text, vs.profiles[turn->speaker].rate_wpm);
         }
         printf("%2d  ", s);
         print_padded(*sec->title ? sec->title : "(untitled)", 34);

@@ -88,7 +88,7 @@ struct render {
     int n_jobs;
     /* passes (passes.c) */
     int n_rendered;           /* jobs the render pass encoded (the rest came from the cache) */
-    int n_measured;           /* jobs the measure pass synthesized and measured (--section) */
+    int n_sized;              /* jobs before a clip analysed only for its pre-roll (--section) */
     int progress;
     int done_jobs, todo_jobs;
     double done_audio_seconds; /* audio rendered so far in this pass */
@@ -98,12 +98,14 @@ struct render {
     double gain_min_db, gain_max_db; /* the range of the turns' packet gains */
     double gain_db;           /* speech-weighted mean of the turns' packet gains (reports) */
     double header_gain_db;    /* OpusHead output gain: the residual */
+    double voices_lufs;       /* the programme's loudness as the voices' calibration predicts it */
     double before_lufs, before_tp; /* the programme as synthesized */
     double encoded_lufs, encoded_tp; /* what the encoders were fed (after gain and limiter) */
     struct item *items;
     int n_items;
     long long total_packets;
     long long *section_start_packet; /* [n_sections + 1] boundaries */
+    int n_unsized;            /* jobs laid out at their least length (not analysed) */
 };
 
 /* Seconds since the render started. */

@@ -139,7 +139,7 @@ int pass_run_cached(struct render *r, const struct job *j)
 }
 
 /* Which jobs a pass runs. */
-enum pass_kind { PASS_CALIBRATE, PASS_RENDER, PASS_MEASURE };
+enum pass_kind { PASS_CALIBRATE, PASS_CALIBRATE_LEVEL, PASS_RENDER, PASS_SIZE };
 
 /* Does the output need the job's packets?  Every programme job for a whole render; for
  * --section, the jobs of those sections, and the last job before them when the pause
@@ -159,26 +159,40 @@ int pass_job_heard(const struct render *r, int i)
     return 0;
 }
 
-/* Runs the jobs of a pass whose records are not cached: the calibration texts' analysis;
- * the heard jobs' analysis and packet run; the other programme jobs' analysis and level. */
+/* Does a pass run job i (whatever its cache holds)?  PASS_SIZE: the programme jobs before
+ * a clip that the output does not hear. */
+static int pass_wants(const struct render *r, enum pass_kind kind, int i)
+{
+    int calibration = r->jobs[i].kind == JOB_CALIBRATE;
+    switch (kind) {
+    case PASS_CALIBRATE:
+    case PASS_CALIBRATE_LEVEL: return calibration;
+    case PASS_RENDER: return !calibration && pass_job_heard(r, i);
+    case PASS_SIZE: return !calibration && !pass_job_heard(r, i) && r->jobs[i].section < r->sec_first;
+    }
+    return 0;
+}
+
+/* Runs the jobs of a pass whose records are not cached: the calibration texts' analysis,
+ * then their level; the heard jobs' analysis and packet run; the analysis of the jobs
+ * before a clip. */
 static int run_pass(struct render *r, const char *phase, enum pass_kind kind, pool_job_fn child, int *n_rendered,
                     struct rc_error *err)
 {
     int *todo = xcalloc((size_t)r->n_jobs + 1, sizeof *todo), n = 0;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        if ((j->kind == JOB_CALIBRATE) != (kind == PASS_CALIBRATE)) continue;
-        if (kind != PASS_CALIBRATE && pass_job_heard(r, i) != (kind == PASS_RENDER)) continue;
+        if (!pass_wants(r, kind, i)) continue;
         int have_info = pass_load_info(r, j) == 0;
         if (!have_info || (kind == PASS_RENDER && !run_entry_valid(r, j)) ||
-            (kind == PASS_MEASURE && !level_cached(r, j)))
+            (kind == PASS_CALIBRATE_LEVEL && !level_cached(r, j)))
             todo[n++] = i;
     }
     r->phase = phase, r->done_jobs = 0, r->todo_jobs = n, r->done_audio_seconds = 0;
     int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
     show_progress(r, 1);
     free(todo);
-    *n_rendered = n;
+    if (n_rendered) *n_rendered = n;
     return rc;
 }
 
@@ -228,7 +242,7 @@ static int synthesize_and_record(struct render *r, const struct job *j, struct t
     return -1;
 }
 
-/* Calibration: synthesize and measure. */
+/* Calibration, or a job before a clip: synthesize and record the analysis. */
 static int analyse_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
 {
     (void)result;
@@ -255,8 +269,7 @@ static int put_level(struct render *r, const struct job *j, const struct loudnes
 }
 
 /* The encoder settings for a job: the run's, with the job's own gain (dB, returned) from
- * its loudness as synthesized (programme_turn_gain_db).  Rendering and measuring use it alike,
- * so a measured level is the one a render of the job records. */
+ * its loudness as synthesized (programme_turn_gain_db). */
 static double turn_encoder_settings(const struct render *r, const struct job *j, double lufs, double speech,
                                     struct encode_settings *enc)
 {
@@ -266,20 +279,19 @@ static double turn_encoder_settings(const struct render *r, const struct job *j,
     return gain_db;
 }
 
-/* A job the output does not hear (--section): synthesize, give it the programme gain and
- * the limiter exactly as the encoder would be fed (encode_prepare), and record its
- * analysis and level, without encoding.  The level is the same number a render of the
- * job writes, so the programme's output gain comes out exact. */
-static int measure_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
+/* A voice's calibration read as its encoder would be fed it: its voice's gain and the
+ * limiter exactly as in encoding (encode_prepare), measured, not encoded (RUN_KEY.level.json).
+ * The programme's output gain follows these levels (programme_residual). */
+static int calibration_level_child(void *ctx, int index, struct strbuf *result, struct rc_error *err)
 {
+    (void)result;
     struct render *r = ctx;
     struct job *j = &r->jobs[index];
     struct turn_audio audio;
-    double lufs = -200, speech = 0;
-    if (synthesize_and_record(r, j, &audio, &lufs, &speech, err) != 0) return -1;
-    sb_printf(result, "%zu", audio.n_samples);
-    struct encode_settings enc;
-    double gain_db = turn_encoder_settings(r, j, lufs, speech, &enc);
+    if (job_synthesize(r, j, &audio, err) != 0) return -1;
+    double gain_db = r->voice_gain_db[j->profile];
+    struct encode_settings enc = r->enc;
+    enc.gain_linear = pow(10, gain_db / 20);
     float *x = NULL;
     size_t n = 0;
     int rc = encode_prepare(audio.pcm, audio.n_samples, &enc, &x, &n, err);
@@ -323,8 +335,12 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
 
 int pass_calibrate(struct render *r, struct rc_error *err)
 {
-    int n_calibrated = 0;
-    return run_pass(r, "calibrating", PASS_CALIBRATE, analyse_child, &n_calibrated, err);
+    return run_pass(r, "calibrating", PASS_CALIBRATE, analyse_child, NULL, err);
+}
+
+int pass_calibrate_level(struct render *r, struct rc_error *err)
+{
+    return run_pass(r, "calibrating the limiter", PASS_CALIBRATE_LEVEL, calibration_level_child, NULL, err);
 }
 
 int pass_render(struct render *r, struct rc_error *err)
@@ -332,8 +348,12 @@ int pass_render(struct render *r, struct rc_error *err)
     return run_pass(r, "rendering", PASS_RENDER, render_child, &r->n_rendered, err);
 }
 
-int pass_measure(struct render *r, struct rc_error *err)
+int pass_size_before_clip(struct render *r, struct rc_error *err)
 {
     if (!r->o->n_sections) return 0;
-    return run_pass(r, "measuring the rest", PASS_MEASURE, measure_child, &r->n_measured, err);
+    if (run_pass(r, "sizing the turns before the clip", PASS_SIZE, analyse_child, &r->n_sized, err) != 0) return -1;
+    for (int i = 0; i < r->n_jobs; i++)
+        if (pass_wants(r, PASS_SIZE, i) && pass_load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    return 0;
 }

@@ -6,10 +6,13 @@
  *   render pass:      each programme job is synthesized once, measured (info.json), given
  *                     the programme gain, limited, resampled and encoded (RUN_KEY.level.json,
  *                     RUN_KEY.run, the run written last).
- *   measure pass:     (--section only) each programme job the output does not hear is
- *                     synthesized, given the gain and the limiter and measured, not
- *                     encoded (info.json, RUN_KEY.level.json), so the programme's output
- *                     gain, which follows every job's level, is exact for a clip too.
+ *   calibration level: each calibration read is given its voice's gain and the limiter
+ *                     and measured as its encoder would be fed it (RUN_KEY.level.json):
+ *                     the programme's output gain follows these levels, the voices alone;
+ *   size pass:        (--section only, rarely) the jobs before the clip are synthesized
+ *                     and measured (info.json) when the clip's pre-roll needs their length.
+ * With --section the render pass runs only the jobs the output hears: nothing of the
+ * other turns is synthesized.
  * A job whose records are already cached and whole is not run again.  See context.h. */
 #ifndef RECAST_RENDER_PASSES_H
 #define RECAST_RENDER_PASSES_H
@@ -27,9 +30,13 @@ int pass_render(struct render *r, struct rc_error *err);
 /* The pre-roll a clip needs before its first packet (mux.c's PREROLL_PACKETS). */
 #define PASS_PREROLL_MS 80
 
-/* For --section: the render pass only renders the sections' jobs; this runs the others
- * whose level is not cached (sets r->n_measured).  Nothing to do for a whole render. */
-int pass_measure(struct render *r, struct rc_error *err);
+/* After programme_gain: runs the calibration jobs whose level is not cached. */
+int pass_calibrate_level(struct render *r, struct rc_error *err);
+
+/* For --section: analyses the programme jobs before the clip that the output does not
+ * hear and whose analysis is not cached (sets r->n_sized).  Needed only when the
+ * layout cannot prove the clip's pre-roll (programme_layout_exact_before). */
+int pass_size_before_clip(struct render *r, struct rc_error *err);
 
 /* Does the output need job i's packets?  Every programme job, or with --section the jobs
  * of those sections (and the last job before them when the pause before is shorter than

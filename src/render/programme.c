@@ -26,14 +26,15 @@ double programme_limiter_ceiling_dbtp(double true_peak_dbtp)
     return true_peak_dbtp - CODEC_HEADROOM_DB - MAX_RESIDUAL_DB;
 }
 
-/* Power mean of the loudness of jobs of the given kind class, weighted by speech time. */
+/* Power mean of the loudness of the calibration jobs, or of the programme jobs the
+ * output hears, weighted by speech time; and their highest sample peak. */
 static double mean_loudness(const struct render *r, int calibration, double *peak)
 {
     double power = 0, weight = 0;
     if (peak) *peak = -200;
     for (int i = 0; i < r->n_jobs; i++) {
         const struct job *j = &r->jobs[i];
-        if ((j->kind == JOB_CALIBRATE) != calibration) continue;
+        if (calibration ? j->kind != JOB_CALIBRATE : !pass_job_heard(r, i)) continue;
         if (j->info.lufs > -70 && j->info.speech_seconds > 0) {
             power += j->info.speech_seconds * pow(10, j->info.lufs / 10);
             weight += j->info.speech_seconds;
@@ -41,6 +42,21 @@ static double mean_loudness(const struct render *r, int calibration, double *pea
         if (peak && j->info.sample_peak_dbfs > *peak) *peak = j->info.sample_peak_dbfs;
     }
     return weight > 0 ? 10 * log10(power / weight) : -200;
+}
+
+/* Reads a job's level record: what its encoder is (or would be) fed, and its gain. */
+static int load_level(struct render *r, const struct job *j, double *lufs, double *peak, double *gain,
+                      struct rc_error *err)
+{
+    char *data;
+    size_t len;
+    if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, err) != 0) return -1;
+    json_t *lv = json_loadb(data, len, 0, NULL);
+    free(data);
+    *lufs = -200, *peak = -200, *gain = 0;
+    int ok = lv && json_unpack(lv, "{s:F, s:F, s:F}", "lufs", lufs, "sample_peak_dbfs", peak, "gain_db", gain) == 0;
+    json_decref(lv);
+    return ok ? 0 : -1;
 }
 
 int programme_gain(struct render *r, struct rc_error *err)
@@ -77,26 +93,61 @@ double programme_turn_gain_db(const struct render *r, const struct job *j, doubl
     return round(gain / GAIN_STEP_DB) * GAIN_STEP_DB;
 }
 
-/* After pass 2: the residual between the target and what the encoders were fed. */
-int programme_residual(struct render *r, struct rc_error *err)
+/* The voices' share of the programme: each profile's estimated speaking time over the
+ * text of every programme job (heard or not), so it is known before anything of the
+ * programme is synthesized.  Caller frees. */
+static double *voice_weights(const struct render *r)
 {
-    for (int i = 0; i < r->n_jobs; i++)
-        if (pass_load_info(r, &r->jobs[i]) != 0)
-            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    double *w = xcalloc((size_t)r->vs.n_profiles + 1, sizeof *w);
+    for (int i = 0; i < r->n_jobs; i++) {
+        const struct job *j = &r->jobs[i];
+        if (j->kind != JOB_CALIBRATE)
+            w[j->profile] += render_estimate_seconds(j->text, r->vs.profiles[j->profile].rate_wpm);
+    }
+    return w;
+}
+
+/* The output gain: the target minus the programme's loudness as the voices' calibration
+ * reads predict it (each read after its voice's gain and the limiter, power mean weighted
+ * by the voice's share of the text). */
+static int residual_from_voices(struct render *r, struct rc_error *err)
+{
+    double *w = voice_weights(r), power = 0, weight = 0;
+    for (int i = 0; i < r->n_jobs; i++) {
+        const struct job *j = &r->jobs[i];
+        if (j->kind != JOB_CALIBRATE) continue;
+        double lufs, peak, gain;
+        if (load_level(r, j, &lufs, &peak, &gain, err) != 0) {
+            free(w);
+            return rc_fail(err, RC_SOFTWARE, "job %d: its calibration level is missing from the cache %s", i,
+                           r->cache.dir);
+        }
+        if (lufs > -70 && w[j->profile] > 0) power += w[j->profile] * pow(10, lufs / 10), weight += w[j->profile];
+    }
+    free(w);
+    r->voices_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
+    double residual = weight > 0 ? r->o->loudness_lufs - r->voices_lufs : 0;
+    if (residual > MAX_RESIDUAL_DB) {
+        fprintf(stderr, "recast: warning: the programme stays %.1f dB under the loudness target (the voices are "
+                        "quiet; raise 'volume' in the profiles)\n", residual - MAX_RESIDUAL_DB);
+        residual = MAX_RESIDUAL_DB;
+    }
+    if (residual < -20) residual = -20;
+    r->header_gain_db = round(residual * 256) / 256;
+    return 0;
+}
+
+/* What the heard jobs' encoders were fed (reports: summary and manifest). */
+static int heard_levels(struct render *r, struct rc_error *err)
+{
     r->before_lufs = mean_loudness(r, 0, &r->before_tp);
     double power = 0, weight = 0, tp = -200, gain_sum = 0, gain_weight = 0;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
-        if (j->kind == JOB_CALIBRATE) continue;
-        char *data;
-        size_t len;
-        if (cache_get(&r->cache, j->run_key, "level.json", &data, &len, err) != 0)
+        if (!pass_job_heard(r, i)) continue;
+        double lufs, peak, gain;
+        if (load_level(r, j, &lufs, &peak, &gain, err) != 0)
             return rc_fail(err, RC_SOFTWARE, "job %d: its encoded level is missing from the cache %s", i, r->cache.dir);
-        json_t *lv = json_loadb(data, len, 0, NULL);
-        free(data);
-        double lufs = -200, peak = -200, gain = 0;
-        json_unpack(lv, "{s:F, s:F, s:F}", "lufs", &lufs, "sample_peak_dbfs", &peak, "gain_db", &gain);
-        json_decref(lv);
         if (j->info.speech_seconds > 0) {
             if (!gain_weight || gain < r->gain_min_db) r->gain_min_db = gain;
             if (!gain_weight || gain > r->gain_max_db) r->gain_max_db = gain;
@@ -111,15 +162,16 @@ int programme_residual(struct render *r, struct rc_error *err)
     r->gain_db = gain_weight > 0 ? round(gain_sum / gain_weight * 10) / 10 : 0;
     r->encoded_lufs = weight > 0 ? 10 * log10(power / weight) : -200;
     r->encoded_tp = tp;
-    double residual = weight > 0 ? r->o->loudness_lufs - r->encoded_lufs : 0;
-    if (residual > MAX_RESIDUAL_DB) {
-        fprintf(stderr, "recast: warning: the programme stays %.1f dB under the loudness target (the voices are "
-                        "quiet; raise 'volume' in the profiles)\n", residual - MAX_RESIDUAL_DB);
-        residual = MAX_RESIDUAL_DB;
-    }
-    if (residual < -20) residual = -20;
-    r->header_gain_db = round(residual * 256) / 256;
     return 0;
+}
+
+int programme_residual(struct render *r, struct rc_error *err)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (pass_job_heard(r, i) && pass_load_info(r, &r->jobs[i]) != 0)
+            return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
+    if (residual_from_voices(r, err) != 0) return -1;
+    return heard_levels(r, err);
 }
 
 static void add_item(struct render *r, enum item_kind kind, long long packets, int job)
@@ -134,12 +186,16 @@ void programme_layout(struct render *r)
 {
     const struct pause_policy *pp = &r->vs.pauses;
     int n_sec = r->doc.n_sections;
+    free(r->items), free(r->section_start_packet);
+    r->items = NULL, r->n_items = 0, r->total_packets = 0, r->n_unsized = 0;
     r->section_start_packet = xcalloc((size_t)n_sec + 1, sizeof(long long));
     add_item(r, ITEM_SILENCE, ms_to_packets(pp->programme_start_ms), -1);
     int prev_job = -1, prev_section = -1;
     for (int i = 0; i < r->n_jobs; i++) {
         struct job *j = &r->jobs[i];
         if (j->kind == JOB_CALIBRATE) continue;
+        /* a job not analysed (--section: not heard) is laid out at its least length */
+        if (j->info.n_samples == 0) r->n_unsized++;
         long long frames24 = encode_content_samples24((size_t)j->info.n_samples) + r->lookahead24;
         j->packets = (frames24 + ENCODE_FRAME24 - 1) / ENCODE_FRAME24;
         if (prev_job >= 0) {
@@ -249,6 +305,14 @@ void programme_timeline(const struct render *r, int sec_first, int sec_last, str
         }
         t->end48 = run_start48 + it->packets * ENCODE_FRAME48;
     }
+}
+
+int programme_clip_start_exact(const struct render *r)
+{
+    if (r->n_unsized == 0 || r->sec_first == 0) return 1;
+    /* every job before is at least as long as laid out: a start already past the
+     * pre-roll stays past it */
+    return r->section_start_packet[r->sec_first] >= ms_to_packets(PASS_PREROLL_MS);
 }
 
 void programme_free(struct render *r)

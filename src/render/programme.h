@@ -31,13 +31,28 @@ int programme_gain(struct render *r, struct rc_error *err);
  * and its voice: editing a turn changes only that turn's packets. */
 double programme_turn_gain_db(const struct render *r, const struct job *j, double turn_lufs, double speech_seconds);
 
-/* After the render pass: the programme's loudness as synthesized and as encoded, and the
- * residual r->header_gain_db (at most +2 dB; a warning when the target is out of reach). */
+/* After the render pass: the OpusHead output gain r->header_gain_db, the residual between
+ * the target and the programme's loudness as the voices predict it: each voice's
+ * calibration read after its gain and the limiter (pass_calibrate_level), power mean
+ * weighted by the voice's share of the text (render_estimate_seconds over every programme
+ * job).  It follows the voices and the text alone, never the synthesized turns, so a
+ * --section clip gets exactly the full render's gain without synthesizing the other
+ * turns.  At most +2 dB; a warning when the target is out of reach.  Also the reports
+ * over the jobs the output hears: loudness as synthesized and as encoded, gain range. */
 int programme_residual(struct render *r, struct rc_error *err);
 
-/* Lays the programme out: every job's packet count, the pauses between jobs (pause
- * policy of the voice set) and the section boundaries (the middle of a section break). */
+/* Lays the programme out (again, if called again): every job's packet count, the pauses
+ * between jobs (pause policy of the voice set) and the section boundaries (the middle of
+ * a section break).  A job without its analysis (not heard by --section) is laid out at
+ * its least length and counted in r->n_unsized: the clip's own span is exact, what lies
+ * before it is a lower bound. */
 void programme_layout(struct render *r);
+
+/* Does the layout place the clip's start exactly enough for its pre-roll (mux.c takes
+ * min(pre-roll, start))?  1 when nothing before it is unsized or the lower bound
+ * already covers the pre-roll; else the jobs before must be sized (pass_size_before_clip)
+ * and the programme laid out again. */
+int programme_clip_start_exact(const struct render *r);
 
 /* The timeline of sections [sec_first, sec_last) (a whole programme or a clip), times
  * relative to the first section's start.  The caller frees it with timeline_free(). */

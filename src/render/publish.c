@@ -86,14 +86,16 @@ static json_t *loudness_json(const struct render *r)
     json_t *voices = json_object();
     for (int p = 0; p < r->vs.n_profiles && r->voice_gain_db; p++)
         json_object_set_new(voices, r->vs.profiles[p].name, json_real(r->voice_gain_db[p]));
-    return json_pack("{s:f, s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:o, s:f, s:f, s:f, s:f}", "target_lufs",
+    return json_pack("{s:f, s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:o, s:f, s:f, s:f, s:f, s:s, s:f}", "target_lufs",
                      r->o->loudness_lufs, "true_peak_limit_dbtp", r->o->true_peak_dbtp, "synthesized_lufs",
                      round(r->before_lufs * 100) / 100, "synthesized_sample_peak_dbfs", round(r->before_tp * 100) / 100,
                      "packet_gain", "per turn: target minus the turn's own loudness (its voice's calibration for short turns)",
                      "packet_gain_mean_db", r->gain_db, "packet_gain_min_db", r->gain_min_db, "packet_gain_max_db",
                      r->gain_max_db, "voice_calibration_gain_db", voices, "limiter_ceiling_dbtp", r->enc.ceiling_dbtp,
                      "encoded_lufs", round(r->encoded_lufs * 100) / 100, "encoded_sample_peak_dbfs",
-                     round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db);
+                     round(r->encoded_tp * 100) / 100, "output_gain_db", r->header_gain_db, "output_gain",
+                     "target minus the voices' calibration reads after gain and limiter, weighted by each voice's "
+                     "share of the text", "voices_predicted_lufs", round(r->voices_lufs * 100) / 100);
 }
 
 static json_t *speakers_json(const struct render *r)

@@ -229,10 +229,14 @@ static int run_pipeline(struct render *r, struct output_set *outputs, struct rc_
     if (check_something_to_say(r, err) != 0) return -1;
     if (pass_calibrate(r, err) != 0) return -1;
     if (programme_gain(r, err) != 0) return -1;
+    if (pass_calibrate_level(r, err) != 0) return -1;
     if (pass_render(r, err) != 0) return -1;
-    if (pass_measure(r, err) != 0) return -1;
     if (programme_residual(r, err) != 0) return -1;
     programme_layout(r);
+    if (!programme_clip_start_exact(r)) {
+        if (pass_size_before_clip(r, err) != 0) return -1;
+        programme_layout(r);
+    }
     if (publish_plan(r, outputs, err) != 0) return -1;
     if (publish_outputs(r, outputs, err) != 0) return -1;
     return check_interrupted(err);

@@ -51,6 +51,11 @@ void render_options_default(struct render_options *o);
 
 int render_run(const struct render_options *o, struct rc_error *err);
 
+/* Rough speaking time of a text in seconds at rate_wpm (recast list's estimate, and the
+ * weight of each voice in the programme's output gain): about 3.5 Han characters a second
+ * at 175 words per minute, pauses included; a Latin letter counts a third, a digit 0.7. */
+double render_estimate_seconds(const char *text, int rate_wpm);
+
 /* How much of a render is already in the cache, per section, without rendering anything
  * (recast list): the pieces (turn parts and narrator lines) it has, how many have their
  * analysis (so their duration is known) and how many their encoded packets, with the

@@ -22,11 +22,13 @@ void summary_print(const struct render *r, const struct output_set *set)
     if (r->o->n_sections) {
         int heard = 0;
         for (int i = 0; i < r->n_jobs; i++) heard += pass_job_heard(r, i);
-        fprintf(stderr, "recast: section%s %d%s of %d: %d of %d pieces (%d rendered, %d from cache); %d others "
-                        "measured for the programme's loudness, not encoded; %.1f min of audio in %.1f s\n",
+        char sized[64] = "";
+        if (r->n_sized) snprintf(sized, sizeof sized, " (%d before it analysed for the pre-roll)", r->n_sized);
+        fprintf(stderr, "recast: section%s %d%s of %d: %d of %d pieces (%d rendered, %d from cache); the other %d "
+                        "not synthesized%s; %.1f min of audio in %.1f s\n",
                 podcast->sec_last - podcast->sec_first > 1 ? "s" : "", podcast->sec_first,
                 podcast->sec_last - podcast->sec_first > 1 ? "..." : "", r->doc.n_sections, heard, n_parts + n_narrator,
-                r->n_rendered, heard - r->n_rendered, r->n_measured, seconds / 60,
+                r->n_rendered, heard - r->n_rendered, n_parts + n_narrator - heard, sized, seconds / 60,
                 render_elapsed_seconds(r));
     } else {
         fprintf(stderr, "recast: %d turns%s%s (%d rendered, %d from cache), %.1f min of audio in %.1f s\n", n_turns,
@@ -36,9 +38,9 @@ void summary_print(const struct render *r, const struct output_set *set)
     fprintf(stderr, "recast: loudness as synthesized %.1f LUFS, sample peak %+.1f dBFS; after each turn's gain to the target "
                     "(%+.1f to %+.1f dB) and "
                     "true-peak limiter (ceiling %.1f dBTP) %.1f LUFS, sample peak %+.1f dBFS; output gain %+.2f dB "
-                    "-> %.1f LUFS\n",
+                    "(from the voices: %.1f LUFS predicted) -> %.1f LUFS\n",
             r->before_lufs, r->before_tp, r->gain_min_db, r->gain_max_db, r->enc.ceiling_dbtp, r->encoded_lufs, r->encoded_tp,
-            r->header_gain_db, r->encoded_lufs + r->header_gain_db);
+            r->header_gain_db, r->voices_lufs, r->encoded_lufs + r->header_gain_db);
     fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n",
             podcast->opus_path, r->o->html ? " .html" : "");
     int listed = 0;

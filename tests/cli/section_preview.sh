@@ -1,15 +1,19 @@
-# render --section costs that section: only its turns are encoded, the others are only
-# measured for the programme's loudness, and the clip is exact: byte-identical to the
-# same clip of a later full render (cold, after a voice change, with a short pause).
+# render --section costs that section: only its turns are synthesized and encoded, the
+# others not at all (the output gain follows the voices' calibration and the text), and the
+# clip is exact: byte-identical to the same clip of a later full render (cold, after a
+# voice change, with a short pause).
 . tests/lib.sh
 export RECAST_VOICES=voices SOURCE_DATE_EPOCH=1700000000
 FIX=tests/data/short.zh.txt
 runs() { find "$1" -name '*.run' | wc -l; }
+infos() { find "$1" -name '*.info.json' | wc -l; }
 
 "$RECAST" render "$FIX" --section 第二 -o "$TMP/s2.opus" --cache "$TMP/c1" 2>"$TMP/err"
-grep -q "section 2 of 3: 2 of 6 pieces (2 rendered, 0 from cache); 4 others measured for the programme's loudness, not encoded" "$TMP/err" \
-    && pass "section: a cold --section renders its 2 pieces and only measures the other 4" || fail "section: cold summary" "$(cat "$TMP/err")"
+grep -q "section 2 of 3: 2 of 6 pieces (2 rendered, 0 from cache); the other 4 not synthesized;" "$TMP/err" \
+    && pass "section: a cold --section renders its 2 pieces and does not synthesize the other 4" || fail "section: cold summary" "$(cat "$TMP/err")"
 [ "$(runs "$TMP/c1")" = 2 ] && pass "section: ... the cache holds 2 encoded runs" || fail "section: runs encoded" "$(runs "$TMP/c1")"
+# 2 pieces + the 2 voices' calibration reads: nothing else was synthesized
+[ "$(infos "$TMP/c1")" = 4 ] && pass "section: ... and 4 analyses (its 2 pieces, 2 calibration reads), none of the other turns" || fail "section: synthesized" "$(infos "$TMP/c1")"
 grep -qi "provisional" "$TMP/err" && fail "section: ... the gain is not provisional" "$(cat "$TMP/err")" || pass "section: ... no provisional gain (it is exact)"
 
 "$RECAST" list "$FIX" --cache "$TMP/c1" >"$TMP/list" 2>"$TMP/err"
@@ -17,8 +21,8 @@ grep -qE '^ 2  第二部分 .* 0:08 +0:1[0-9]  13$' "$TMP/list" && grep -qE '^ 1
     && pass "list: the estimate, and the rendered duration of the section a preview encoded ('-' for the others)" || fail "list: rendered column" "$(cat "$TMP/list" "$TMP/err")"
 expect_contains "list: ... and how much of the whole is encoded and synthesized" "$TMP/list" "rendered: 2 of 6 pieces encoded with these voices and settings"
 "$RECAST" list "$FIX" --cache "$TMP/c1" --set demis.pitch=45 >"$TMP/list"
-grep -q "rendered: 0 of 6 pieces encoded with these voices and settings (0.0 min of speech, without pauses); 4 synthesized" "$TMP/list" \
-    && pass "list: with --set demis.pitch=45 nothing counts as encoded (a new voice, a new gain), Dwarkesh's 4 pieces as synthesized" || fail "list: --set" "$(cat "$TMP/list")"
+grep -q "rendered: 0 of 6 pieces encoded with these voices and settings (0.0 min of speech, without pauses); 1 synthesized" "$TMP/list" \
+    && pass "list: with --set demis.pitch=45 nothing counts as encoded (a new voice, a new gain), the preview's Dwarkesh piece as synthesized" || fail "list: --set" "$(cat "$TMP/list")"
 "$RECAST" list "$FIX" --cache "$TMP/none" >"$TMP/list"
 expect_contains "list: an empty cache: nothing rendered yet" "$TMP/list" "rendered: nothing yet in the cache (6 pieces to render)"
 [ ! -e "$TMP/none" ] && pass "list: ... and list creates no cache" || fail "list: cache created" ""
@@ -37,7 +41,7 @@ tail -c +$((start * 96 + 1)) "$TMP/full.raw" | head -c "$bytes" | cmp -s - "$TMP
 "$RECAST" render "$FIX" -o "$TMP/clean.opus" --no-cache -q
 cmp -s "$TMP/full.opus" "$TMP/clean.opus" && pass "section: the full render after a --section is byte-identical to a clean one" || fail "section: full identical" "differs"
 
-# a voice change: the preview again costs the section (and the changed voice's measurement)
+# a voice change: the preview again costs the section (and the changed voice's calibration)
 "$RECAST" render "$FIX" --section 2 --set demis.pitch=45 -o "$TMP/p45.opus" --cache "$TMP/c1" 2>"$TMP/err"
 grep -q "section 2 of 3: 2 of 6 pieces" "$TMP/err" && pass "section: after a voice change, the preview renders the section's pieces" || fail "section: voice change" "$(head -1 "$TMP/err")"
 "$RECAST" render "$FIX" --set demis.pitch=45 -o "$TMP/f45.opus" --clips "$TMP/clips45" --cache "$TMP/c1" -q
