@@ -100,13 +100,17 @@ static int read_episode(struct render *r, struct rc_error *err)
     const struct render_options *o = r->o;
     struct episode *ep = &r->ep;
     memset(ep, 0, sizeof *ep);
+    char *meta = NULL; /* the metadata file read, if any */
     if (!o->no_meta) {
         char *path = o->meta_path ? xstrdup(o->meta_path) : episode_default_path(o->transcript);
         struct stat st;
         int rc = 0;
-        if (o->meta_path || stat(path, &st) == 0) rc = episode_load(path, ep, err);
-        free(path);
-        if (rc != 0) return -1;
+        if (o->meta_path || stat(path, &st) == 0) rc = episode_load(path, ep, err), meta = path;
+        else free(path);
+        if (rc != 0) {
+            free(meta);
+            return -1;
+        }
     }
     const struct episode *set = &o->episode;
     char **fields[] = {&ep->title, &ep->show, &ep->date, &ep->description, &ep->language, &ep->licence, &ep->url,
@@ -124,8 +128,15 @@ static int read_episode(struct render *r, struct rc_error *err)
                                                      set->persons[i].role ? xstrdup(set->persons[i].role) : NULL};
         ep->n_persons = set->n_persons;
     }
-    if (ep->cover_path && episode_load_cover(ep, ep->cover_path, err) != 0) return -1;
-    return 0;
+    int rc = ep->cover_path ? episode_load_cover(ep, ep->cover_path, err) : 0;
+    if (rc != 0 && meta && !set->cover_path) { /* say where the name came from */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        rc_fail(err, err->code, "%s: \"cover\": %s (the path is relative to the metadata file; fix it, or give "
+                "--cover FILE or --no-meta)", meta, why);
+    }
+    free(meta);
+    return rc;
 }
 
 /* Settings, voices, transcript, lexicon and the sections asked for, with the checks

@@ -43,3 +43,8 @@ expect_exit "metadata: an unknown key is a data error" 65 "$RECAST" render "$TMP
 expect_contains "metadata: ... naming the file and the key" "$TMP/err" 'bad.json: unknown key "titel"'
 expect_exit "metadata: a cover that is no picture is a data error" 65 "$RECAST" render "$TMP/ep.zh.txt" -o "$TMP/o/x.opus" --cover "$TMP/bad.json" --cache "$TMP/cache"
 expect_exit "metadata: a malformed --date is a usage error" 64 "$RECAST" render "$TMP/ep.zh.txt" --date 28.02.2024
+# a metadata file whose cover is missing: the error names the file, the key and the remedy
+echo '{"title": "x", "cover": "gone.png"}' >"$TMP/nocover.json"
+expect_exit "metadata: a missing cover named by the file is an input error" 66 "$RECAST" render "$TMP/ep.zh.txt" -o "$TMP/o/x.opus" --meta "$TMP/nocover.json" --cache "$TMP/cache"
+expect_contains "metadata: ... naming the metadata file, the key and the remedy" "$TMP/err" 'nocover.json: "cover": '"$TMP"'/gone.png: cannot open'
+expect_contains "metadata: ... (relative to the file, or --cover / --no-meta)" "$TMP/err" "give --cover FILE or --no-meta"
