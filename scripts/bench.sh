@@ -37,7 +37,7 @@ measure() {
 
 header() { printf '%-40s %8s %8s %8s %9s %9s\n' "$1" "wall s" "CPU s" "RSS MB" "realtime" "vs naive"; }
 
-case $what in parse|frontend|render|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render)" >&2; exit 64 ;; esac
+case $what in parse|frontend|render|preview|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render, preview)" >&2; exit 64 ;; esac
 if [ "$what" = parse ] || [ "$what" = all ]; then
     python3 - "$TMP/big.txt" <<'PY'
 import sys
