@@ -5,9 +5,10 @@
  * (programme_turn_gain_db: from the turn's own loudness, so every speaker is levelled to
  * the target whatever the voice and the text), which depends only on that turn, so editing a
  * turn never invalidates the other turns' cached packets.  The rest, the residual between
- * the target and what the encoders were actually fed (the limiter, the mix of turns), goes
- * into the OpusHead output gain (r->header_gain_db), which every decoder applies.  See
- * context.h. */
+ * the target and what the encoders are fed (mostly the limiter), goes into the OpusHead
+ * output gain (r->header_gain_db), which every decoder applies; it is predicted from the
+ * voices' calibration reads and the text, never from the synthesized turns, so a clip of a
+ * few sections knows it without the rest.  See context.h. */
 #ifndef RECAST_RENDER_PROGRAMME_H
 #define RECAST_RENDER_PROGRAMME_H
 
