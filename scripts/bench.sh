@@ -97,7 +97,8 @@ if [ "$what" = render ] || [ "$what" = all ]; then
     echo "recast output: $(stat -c %s "$TMP/j2.opus") bytes Opus; cache $(du -sm "$TMP/c2" | cut -f1) MB"
 fi
 
-# share LABEL CMD...: like measure, and the ratio of wall time to the last full render's.
+# share LABEL CMD...: like measure, and the shares of wall and CPU time of the full render
+# measured first after FULL_WALL="" (its line reads 100%).
 FULL_WALL=""
 share() {
     label=$1; shift
@@ -108,9 +109,9 @@ share() {
     end=$(date +%s.%N)
     read -r user sys rss <"$TMP/time"
     wall=$(echo "$end - $start" | bc)
-    [ -n "$FULL_WALL" ] || FULL_WALL=$wall
-    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FULL_WALL" 'BEGIN {
-        printf "%-52s %8.2f %8.2f %9s\n", l, w, u + s, sprintf("%.1f%%", 100 * w / f) }'
+    [ -n "$FULL_WALL" ] || FULL_WALL=$wall FULL_CPU=$(echo "$user + $sys" | bc)
+    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FULL_WALL" -v fc="$FULL_CPU" 'BEGIN {
+        printf "%-52s %8.2f %8.2f %9s %9s\n", l, w, u + s, sprintf("%.1f%%", 100 * w / f), sprintf("%.1f%%", 100 * (u + s) / fc) }'
 }
 
 # preview TRANSCRIPT NAME: a cold full render, then --section $SECTION cold, and after a
@@ -119,7 +120,7 @@ preview() {
     t=$1 name=$2 d=$TMP/$2
     secs=$("$RECAST" list "$t" 2>/dev/null | awk -v s="$SECTION" '$1 == s { print $(NF-2) }')
     FULL_WALL=""
-    printf '%-52s %8s %8s %9s\n' "$name: --section $SECTION (est. $secs)" "wall s" "CPU s" "of full"
+    printf '%-52s %8s %8s %9s %9s\n' "$name: --section $SECTION (est. $secs)" "wall s" "CPU s" "wall %" "CPU %"
     share "full render -j2, cold cache" "$RECAST" render "$t" -o "$d/full.opus" --clips "$d/clips" -j 2 --cache "$d/c1" -q
     share "--section $SECTION -j2, cold cache" "$RECAST" render "$t" --section "$SECTION" -o "$d/s.opus" -j 2 --cache "$d/c2" -q
     clip=$(ls "$d/clips/$(printf %02d "$SECTION")-"*.opus)
