@@ -235,11 +235,12 @@ static char *podcast_path(const struct render *r, struct rc_error *err)
     return sb_detach(&sb);
 }
 
-/* One clip per section: DIR/NN-<safe title>.opus. */
+/* One clip per section of the podcast (every section, or --section's span):
+ * DIR/NN-<safe title>.opus, NN the section's number in the document. */
 static int plan_clips(const struct render *r, struct output_set *set, struct rc_error *err)
 {
     if (make_dirs(r->o->clips_dir, err) != 0) return -1;
-    for (int s = 0; s < r->doc.n_sections; s++) {
+    for (int s = r->sec_first; s < r->sec_last; s++) {
         const char *title = r->doc.sections[s].title;
         char *name = safe_name(title[0] ? title : "untitled");
         struct strbuf path;

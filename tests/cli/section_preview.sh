@@ -53,3 +53,14 @@ mkdir -p "$TMP/v" && cp voices/*.voice voices/lexicon.txt "$TMP/v/" && sed 's/^s
 grep -q "3 of 6 pieces (3 rendered, 0 from cache)" "$TMP/err" && [ "$(runs "$TMP/c2")" = 3 ] && pass "section: a 100 ms section break: the last turn before is encoded too, for the pre-roll" || fail "section: short pause" "$(head -1 "$TMP/err") runs $(runs "$TMP/c2")"
 "$RECAST" render "$FIX" --voices "$TMP/v" -o "$TMP/shortfull.opus" --clips "$TMP/shortclips" --cache "$TMP/c2" -q
 cmp -s "$TMP/short.opus" "$TMP/shortclips/02-第二部分.opus" && pass "section: ... and the clip is byte-identical to the full render's" || fail "section: short pause clip" "differs"
+
+# --section with --clips: the clips of the span only (the other sections are not rendered),
+# each byte-identical to the full render's
+"$RECAST" render "$FIX" --section 1 --section 2 -o "$TMP/span.opus" --clips "$TMP/spanclips" --cache "$TMP/c3" 2>"$TMP/err"; rc=$?
+[ $rc = 0 ] && [ "$(ls "$TMP/spanclips" | grep -c '\.opus$')" = 2 ] && [ -e "$TMP/spanclips/01-开始.opus" ] && [ -e "$TMP/spanclips/02-第二部分.opus" ] \
+    && pass "section: --section 1 --section 2 --clips DIR writes the clips of those 2 sections only, cold" || fail "section: span clips" "exit $rc; $(ls "$TMP/spanclips" 2>&1) $(tail -2 "$TMP/err")"
+cmp -s "$TMP/spanclips/01-开始.opus" "$TMP/clips/01-开始.opus" && cmp -s "$TMP/spanclips/02-第二部分.opus" "$TMP/clips/02-第二部分.opus" \
+    && pass "section: ... each byte-identical to the full render's clip" || fail "section: span clips identical" "differ"
+grep -o 'spanclips/0[0-9]-[^"]*\.opus' "$TMP/span.manifest.json" | sort -u | tr '\n' ' ' >"$TMP/links"
+[ "$(cat "$TMP/links")" = "spanclips/01-开始.opus spanclips/02-第二部分.opus " ] \
+    && pass "section: ... and the span's manifest links those two clips" || fail "section: span links" "$(cat "$TMP/links")"
