@@ -6,8 +6,9 @@ set -eu
 # build: compiler, pkg-config and the libraries recast links against
 BUILD="gcc make pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev libopus-dev libogg-dev
        libsoxr-dev libebur128-dev libjansson-dev nettle-dev libopencc-dev libopencc-data libpng-dev libjpeg-dev"
-# test: independent checkers of the output; strace kills a render at chosen system calls
-TEST="opus-tools ffmpeg sox jq python3 valgrind strace"
+# test: independent checkers of the output; strace kills a render at chosen system calls;
+# GNU Parallel runs the scale-out recipe (scripts/recast-parallel.sh) on local "hosts"
+TEST="opus-tools ffmpeg sox jq python3 valgrind strace parallel"
 # benchmark: the naive pipeline recast is compared against
 BENCH="espeak-ng time bc"
 # fuzzing (make fuzz) and sanitizers (make test SANITIZE=1)

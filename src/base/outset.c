@@ -197,7 +197,7 @@ static int temp_matches(const char *tmp, long pid, const char *target)
 {
     long p;
     if (!atomic_temp_pid(tmp, &p) || p != pid || strchr(tmp, '/') || strchr(target, '/') || !*target) return 0;
-    const char *name = strchr(tmp + 8, '.') + 1; /* after .recast-PID-XXXXXX. */
+    const char *name = strchr(tmp + 8, '.') + 1; /* after .recast-PID-HOST-XXXXXX. */
     return strncmp(target, name, strlen(name)) == 0;
 }
 

@@ -2,7 +2,7 @@
  *
  * Between outset_begin() and outset_commit()/outset_abort(), atomic_commit() of a
  * regular file does not rename it into place: the temporary file (beside its target,
- * named .recast-PID-XXXXXX.NAME, see util.h) is flushed, fsynced and kept.  Nothing the
+ * named .recast-PID-HOST-XXXXXX.NAME, see util.h) is flushed, fsynced and kept.  Nothing the
  * user sees has changed until outset_commit(), which
  *   1. checks that no target is a directory (nothing renamed if one is),
  *   2. writes the journal (the commit point): a file named .recast-journal.NAME in the

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,10 +245,12 @@ static int open_impl(struct atomic_file *af, const char *path, int regular_only,
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     if (slash) sb_add(&tmp, path, (size_t)(slash - path + 1));
-    /* .recast-PID-XXXXXX.BASE: provably recast's (the marker, the writer's pid), within
-     * NAME_MAX whatever the length of BASE (cut at a character boundary) */
+    /* .recast-PID-HOST-XXXXXX.BASE: provably recast's (the marker, the writer's pid and
+     * host), unique across the hosts sharing a directory (HOST, and the random XXXXXX
+     * created O_EXCL), within NAME_MAX whatever the length of BASE (cut at a character
+     * boundary) */
     size_t head = tmp.len;
-    sb_printf(&tmp, ".recast-%ld-XXXXXX", (long)getpid());
+    sb_printf(&tmp, ".recast-%ld-%s-XXXXXX", (long)getpid(), atomic_host_tag());
     size_t room = ATOMIC_NAME_MAX - (tmp.len - head) - 1, keep = strlen(base);
     if (keep > room) {
         keep = room;
@@ -384,7 +387,44 @@ fail:;
     return -1;
 }
 
-int atomic_temp_pid(const char *name, long *pid)
+const char *atomic_host_tag(void)
+{
+    static char tag[ATOMIC_HOST_TAG_LEN + 1];
+    if (tag[0]) return tag;
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    sha256_update(&sha, strlen(host) + 1, (const uint8_t *)host);
+    char boot[64] = "";
+    int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, boot, sizeof boot - 1);
+        boot[n > 0 ? n : 0] = '\0';
+        close(fd);
+    }
+    sha256_update(&sha, strlen(boot) + 1, (const uint8_t *)boot);
+    struct stat st;
+    unsigned long long pidns[2] = {0, 0}; /* the PID namespace: containers on one kernel differ */
+    if (stat("/proc/self/ns/pid", &st) == 0) pidns[0] = (unsigned long long)st.st_dev, pidns[1] = (unsigned long long)st.st_ino;
+    sha256_update(&sha, sizeof pidns, (const uint8_t *)pidns);
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&sha, sizeof digest, digest);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < ATOMIC_HOST_TAG_LEN / 2; i++)
+        tag[2 * i] = digits[digest[i] >> 4], tag[2 * i + 1] = digits[digest[i] & 15];
+    tag[ATOMIC_HOST_TAG_LEN] = '\0';
+    return tag;
+}
+
+static int is_lower_hex(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    return 1;
+}
+
+int atomic_temp_parse(const char *name, long *pid, char host[ATOMIC_HOST_TAG_LEN + 1])
 {
     static const char prefix[] = ".recast-";
     if (strncmp(name, prefix, sizeof prefix - 1) != 0) return 0;
@@ -393,6 +433,12 @@ int atomic_temp_pid(const char *name, long *pid)
     int digits = 0;
     for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++) v = v * 10 + (*p - '0');
     if (!digits || *p++ != '-') return 0;
+    host[0] = '\0';
+    if (is_lower_hex(p, ATOMIC_HOST_TAG_LEN) && p[ATOMIC_HOST_TAG_LEN] == '-') { /* HOST- (else an older recast's) */
+        memcpy(host, p, ATOMIC_HOST_TAG_LEN);
+        host[ATOMIC_HOST_TAG_LEN] = '\0';
+        p += ATOMIC_HOST_TAG_LEN + 1;
+    }
     for (int i = 0; i < 6; i++, p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return 0;
     if (*p != '.' || !p[1]) return 0;
@@ -400,10 +446,26 @@ int atomic_temp_pid(const char *name, long *pid)
     return 1;
 }
 
+int atomic_temp_pid(const char *name, long *pid)
+{
+    char host[ATOMIC_HOST_TAG_LEN + 1];
+    return atomic_temp_parse(name, pid, host);
+}
+
+int atomic_temp_is_foreign(const char *name)
+{
+    long pid;
+    char host[ATOMIC_HOST_TAG_LEN + 1];
+    return atomic_temp_parse(name, &pid, host) && host[0] && strcmp(host, atomic_host_tag()) != 0;
+}
+
 int atomic_temp_is_stale(int dir_fd, const char *name)
 {
     long pid;
-    if (!atomic_temp_pid(name, &pid)) return 0;
+    char host[ATOMIC_HOST_TAG_LEN + 1];
+    if (!atomic_temp_parse(name, &pid, host)) return 0;
+    /* a PID of another host (or of this one before a reboot) says nothing here */
+    if (host[0] && strcmp(host, atomic_host_tag()) != 0) return 0;
     struct stat st;
     if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
         return 0;

@@ -74,9 +74,11 @@ int read_text_file(const char *path, char **out, size_t *out_len, struct rc_erro
 
 /* Atomic output: open a temporary file beside `path`, write, then commit (fsync,
  * rename into place) or abort (unlink).  The temporary file is named
- * .recast-PID-XXXXXX.BASE (PID the writer's, BASE the target's name, shortened to keep
- * the whole within ATOMIC_NAME_MAX bytes) and locked (flock) while open, so a run can
- * prove a leftover is recast's own and no longer being written (atomic_temp_is_stale).  A failed or interrupted run never leaves a
+ * .recast-PID-HOST-XXXXXX.BASE (PID the writer's, HOST its host (atomic_host_tag),
+ * XXXXXX random and created O_EXCL, BASE the target's name, shortened to keep the
+ * whole within ATOMIC_NAME_MAX bytes), so writers on the hosts sharing a directory (NFS)
+ * never share a name, and locked (flock) while open, so a run can prove a leftover is
+ * recast's own and no longer being written (atomic_temp_is_stale).  A failed or interrupted run never leaves a
  * partial file at `path`.  "-" means stdout; an existing device or FIFO (/dev/null,
  * /dev/full) is written directly, never renamed over. */
 struct atomic_file {
@@ -98,11 +100,22 @@ int atomic_write_regular(const char *path, const void *data, size_t len, struct 
 
 #define ATOMIC_NAME_MAX 255 /* NAME_MAX of Linux file systems */
 
-/* 1 (and *pid) if `name` has the form of recast's temporary files, else 0. */
+/* The PID space this process runs in, as ATOMIC_HOST_TAG_LEN lowercase hex digits: a
+ * hash of the host name, the kernel's boot id and the PID namespace.  A PID in a
+ * temporary name means something only where the tag is the same. */
+#define ATOMIC_HOST_TAG_LEN 8
+const char *atomic_host_tag(void);
+/* 1 (and *pid, and host: the tag, or "" for the .recast-PID-XXXXXX.BASE form of an
+ * older recast) if `name` has the form of recast's temporary files, else 0. */
+int atomic_temp_parse(const char *name, long *pid, char host[ATOMIC_HOST_TAG_LEN + 1]);
 int atomic_temp_pid(const char *name, long *pid);
-/* 1 if dir_fd/name is a leftover of a run that died: recast's naming, a regular file (not
- * followed through a symlink) owned by this user, its writer's pid no longer running and
- * nobody holding its lock. */
+/* 1 if `name` is a temporary file written in another PID space (another host sharing the
+ * directory, a container, or this host before a reboot): its writer cannot be asked
+ * whether it is alive, only its age can tell a leftover. */
+int atomic_temp_is_foreign(const char *name);
+/* 1 if dir_fd/name is a leftover of a run that died: recast's naming, written in this PID
+ * space (never a foreign one), a regular file (not followed through a symlink) owned by
+ * this user, its writer's pid no longer running and nobody holding its lock. */
 int atomic_temp_is_stale(int dir_fd, const char *name);
 /* Removes the stale temporary files directly in dir (see above); returns how many, adds
  * their size to *bytes (may be NULL).  A missing dir has none. */

@@ -7,12 +7,62 @@
 
 #include "render/render.h"
 
+/* --shard I/N: shard I of N, numbered from 0 (as SLURM_ARRAY_TASK_ID and `seq 0 N-1`). */
+static int parse_shard(const char *arg, int *index, int *count)
+{
+    char *end;
+    long i = strtol(arg, &end, 10), n = 0;
+    int ok = end != arg && *end == '/' && arg[0] >= '0' && arg[0] <= '9';
+    if (ok) {
+        const char *m = end + 1;
+        n = strtol(m, &end, 10);
+        ok = end != m && !*end && *m >= '0' && *m <= '9';
+    }
+    if (!ok || n < 1 || n > 100000)
+        return cli_usage_error("render", "--shard %s: write I/N, shard I of N (N from 1 to 100000, I from 0 to N-1), "
+                               "e.g. --shard 0/4 ... --shard 3/4", arg);
+    if (i < 0 || i >= n)
+        return cli_usage_error("render", "--shard %s: the shards of %ld are numbered 0 to %ld (as SLURM_ARRAY_TASK_ID "
+                               "with --array=0-%ld)", arg, n, n - 1, n - 1);
+    *index = (int)i, *count = (int)n;
+    return RC_OK;
+}
+
+/* What several transcripts, --out-dir and --shard allow with them. */
+static int check_batch(const struct render_options *o, int n_files, const char *out_dir, const char *shard)
+{
+    const struct episode *ep = &o->episode;
+    if (out_dir && o->output)
+        return cli_usage_error("render", "-o and --out-dir: give one (-o names one podcast; --out-dir DIR writes "
+                               "DIR/STEM.opus for each transcript)");
+    if (shard) {
+        const char *what = o->output ? "-o" : out_dir ? "--out-dir" : o->clips_dir ? "--clips" : o->html ? "--html"
+                         : o->n_sections ? "--section" : NULL;
+        if (what)
+            return cli_usage_error("render", "--shard %s writes no podcast, so %s has nothing to do: render the shards "
+                                   "with --shard, then mux with the same command without --shard and with %s", shard,
+                                   what, what);
+        return RC_OK;
+    }
+    if (n_files < 2) return RC_OK;
+    if (o->output)
+        return cli_usage_error("render", "-o %s names one podcast, and %d transcripts were given: use --out-dir DIR "
+                               "(DIR/STEM.opus for each)", o->output, n_files);
+    const char *single = o->clips_dir ? "--clips" : o->n_sections ? "--section" : o->meta_path ? "--meta"
+                       : ep->title ? "--title" : ep->date ? "--date" : ep->description ? "--description"
+                       : ep->url ? "--url" : ep->cover_path ? "--cover" : ep->n_persons ? "--person" : NULL;
+    if (single)
+        return cli_usage_error("render", "%s is about one episode, and %d transcripts were given: render that episode "
+                               "on its own, or put it in each transcript's STEM.meta.json", single, n_files);
+    return RC_OK;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
            O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST, O_SET, O_TITLE, O_SHOW, O_DATE, O_DESCRIPTION,
            O_LANGUAGE, O_LICENCE, O_URL, O_PERSON, O_COVER, O_META, O_NO_META, O_CAP_CHARS, O_CAP_CHARS_EN,
-           O_CAP_LINES, O_CAP_SECONDS };
+           O_CAP_LINES, O_CAP_SECONDS, O_OUT_DIR, O_SHARD };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -33,7 +83,8 @@ static int cmd_render(int argc, char **argv)
         {"caption-chars", required_argument, NULL, O_CAP_CHARS},
         {"caption-chars-en", required_argument, NULL, O_CAP_CHARS_EN},
         {"caption-lines", required_argument, NULL, O_CAP_LINES},
-        {"caption-seconds", required_argument, NULL, O_CAP_SECONDS}, {0, 0, 0, 0}};
+        {"caption-seconds", required_argument, NULL, O_CAP_SECONDS},
+        {"out-dir", required_argument, NULL, O_OUT_DIR}, {"shard", required_argument, NULL, O_SHARD}, {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
@@ -44,6 +95,7 @@ static int cmd_render(int argc, char **argv)
     ep->persons = xcalloc((size_t)argc, sizeof *ep->persons);
     int c, rc = RC_OK;
     double v;
+    const char *out_dir = NULL, *shard = NULL;
     optind = 1;
     while (rc == RC_OK && (c = cli_getopt("render", argc, argv, "ho:s:j:q", longopts)) != -1) {
         switch (c) {
@@ -125,17 +177,23 @@ static int cmd_render(int argc, char **argv)
             if (cli_parse_number("render", "--caption-seconds", optarg, 2, 20, &v)) rc = RC_USAGE;
             else o.captions.max_cue_ms = (int)llround(v * 1000);
             break;
+        case O_OUT_DIR: out_dir = optarg; break;
+        case O_SHARD:
+            shard = optarg;
+            if (parse_shard(optarg, &o.shard_index, &o.shard_count) != 0) rc = RC_USAGE;
+            break;
         case 'h': free(sections), free(voice_sets), free(ep->persons); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
     }
     if (rc == RC_OK && optind >= argc) rc = cli_usage_error("render", "missing the transcript FILE");
-    if (rc == RC_OK && optind + 1 < argc) rc = cli_usage_error("render", "one transcript at a time (got '%s' too)", argv[optind + 1]);
+    if (rc == RC_OK) rc = check_batch(&o, argc - optind, out_dir, shard);
     if (rc == RC_OK) {
         o.transcript = argv[optind];
         o.casts = cli_casts(&o.n_casts);
         struct rc_error err = {0};
-        if (render_run(&o, &err) != 0) rc = cli_report(&err);
+        if (render_batch(&o, (const char *const *)argv + optind, argc - optind, out_dir, &err) != 0)
+            rc = cli_report(&err);
     }
     free(sections);
     free(voice_sets);
@@ -145,7 +203,7 @@ static int cmd_render(int argc, char **argv)
 
 const struct command cli_cmd_render = {
     "render", "render the podcast: Ogg Opus with chapters, clips per section, subtitles, manifest",
-     "Usage: recast render [OPTIONS] FILE\n"
+     "Usage: recast render [OPTIONS] FILE...\n"
      "\n"
      "Renders the transcript into an Ogg Opus podcast (mono, 48 kHz playback) with one\n"
      "chapter per section, and beside it STEM.vtt and STEM.srt (subtitles of at most two\n"
@@ -170,6 +228,17 @@ const struct command cli_cmd_render = {
      "                          for adjacent sections\n"
      "  --html                  also write the listening page STEM.html (clip links are\n"
      "                          relative to its folder, wherever DIR is)\n"
+     "Several episodes, several hosts (see README, 'Scale-out'):\n"
+     "  --out-dir DIR           with one or more FILEs: DIR/STEM.opus and its sidecars for\n"
+     "                          each (several FILEs without it: out/).  One pool of -j\n"
+     "                          workers and one cache for all; each episode's outputs are\n"
+     "                          put in place as one set, with a summary per episode\n"
+     "  --shard I/N             render only shard I (0 to N-1) of the FILEs' turns into the\n"
+     "                          cache (split by length, the same on every host) and write\n"
+     "                          no podcast; then the same command without --shard muxes\n"
+     "                          from the cache.  Give every shard the same FILEs, options\n"
+     "                          and --cache (a shared folder: scripts/recast-parallel.sh,\n"
+     "                          scripts/recast-slurm.sh)\n"
      "Episode (what players and the page show; see README, 'Episode metadata'):\n"
      "  --meta FILE             episode metadata file (default: the transcript's name with\n"
      "                          .meta.json for .txt, when it exists); --no-meta: none\n"
@@ -216,5 +285,8 @@ const struct command cli_cmd_render = {
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section 'Gemini 训练' -o gemini.opus\n"
      "  recast render my.txt -o my.opus --bitrate 24 --announce-sections -j 2\n"
      "  recast render transcripts/dwarkesh-hassabis-2024.zh.txt --section gemini --set demis.variant=m7\n"
-     "  recast render my.txt --show 'My Show' --date 2024-02-28 --person 'Ann Lee:host' --cover art.png\n",
+     "  recast render my.txt --show 'My Show' --date 2024-02-28 --person 'Ann Lee:host' --cover art.png\n"
+     "  recast render talks/*.txt --out-dir feed/ --show 'My Show'\n"
+     "  recast render my.txt --shard 0/2 --cache /shared/recast & recast render my.txt --shard 1/2 \\\n"
+     "      --cache /shared/recast; wait; recast render my.txt --cache /shared/recast\n",
     cmd_render};

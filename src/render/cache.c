@@ -135,7 +135,7 @@ static int is_entry_name(const char *bucket, const char *name)
     return 0;
 }
 
-/* A temporary file of an entry being written: .recast-PID-XXXXXX.KEY.EXT (see
+/* A temporary file of an entry being written: .recast-PID-HOST-XXXXXX.KEY.EXT (see
  * atomic_open), or .KEY.EXT.tmp-XXXXXX as recast wrote them before (legacy = 1). */
 static int is_temp_name_kind(const char *bucket, const char *name, int *legacy)
 {
@@ -159,7 +159,7 @@ static int is_temp_name(const char *bucket, const char *name)
     return is_temp_name_kind(bucket, name, &legacy);
 }
 
-/* The temporary file of the tag being written (.recast-PID-XXXXXX.CACHEDIR.TAG, or
+/* The temporary file of the tag being written (.recast-PID-HOST-XXXXXX.CACHEDIR.TAG, or
  * .CACHEDIR.TAG.tmp-XXXXXX from an older recast). */
 static int is_tag_temp_name(const char *name)
 {
@@ -331,8 +331,13 @@ int cache_open(struct cache *c, const char *dir, int no_cache, struct rc_error *
         c->dir = NULL;
         return -1;
     }
-    /* shared: any number of renders; `cache --prune` waits for them (LOCK_EX) */
-    flock(c->dir_fd, LOCK_SH);
+    /* shared: any number of renders; a `cache --prune` on this host waits for them
+     * (LOCK_EX).  Nothing needs it to be right: where the lock does not reach (other
+     * hosts over NFS) or cannot be had, entries are still whole or absent (cache.h). */
+    if (flock(c->dir_fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        fprintf(stderr, "recast: %s: waiting for 'recast cache --prune' to finish\n", c->dir);
+        flock(c->dir_fd, LOCK_SH);
+    }
     remove_stale_temps(c->dir_fd, NULL);
     if (untagged) {
         struct strbuf tag;
@@ -452,6 +457,10 @@ void cache_remove(const struct cache *c, const char *key, const char *ext)
     close(bfd);
 }
 
+/* A temporary file whose writer cannot be asked (another host's, an older recast's) is
+ * a leftover after this long. */
+#define FOREIGN_TEMP_AGE_S 3600.0
+
 /* Counts (and, if prune, removes) the entries of one bucket.  Only regular files with
  * the cache's own naming are touched; nothing is followed through a symlink. */
 static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_age_s, time_t now, long long *bytes,
@@ -468,10 +477,13 @@ static void scan_bucket(int dir_fd, const char *bucket, int prune, double max_ag
         int legacy;
         if (prune && is_temp_name_kind(bucket, fe->d_name, &legacy)) {
             /* a leftover of a run that died (under the exclusive lock, no render of this
-             * recast is writing; one of an older recast is given an hour) */
+             * recast on this host is writing; one written on another host, whose writer
+             * cannot be asked, or by an older recast is given an hour: an entry is
+             * written in one go, in seconds) */
             struct stat st;
             if (fstatat(bfd, fe->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-                (legacy ? difftime(now, st.st_mtime) > 3600 : atomic_temp_is_stale(bfd, fe->d_name)) &&
+                (legacy || atomic_temp_is_foreign(fe->d_name) ? difftime(now, st.st_mtime) > FOREIGN_TEMP_AGE_S
+                                                              : atomic_temp_is_stale(bfd, fe->d_name)) &&
                 unlinkat(bfd, fe->d_name, 0) == 0)
                 (*removed_temp)++;
             continue;
@@ -504,8 +516,10 @@ int cache_stat(const char *dir, int prune, int older_than_days, long long *bytes
         close(dir_fd);
         return rc_fail(err, RC_NOINPUT, "%s: cannot read the cache directory: %s", dir, strerror(errno));
     }
-    if (prune && flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
-        /* a render is using the cache: its entries and temporary files are in use */
+    if (prune && flock(dir_fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        /* a render on this host is using the cache: its entries and temporary files are
+         * in use.  Any other failure (NFS, where the lock may be emulated with fcntl and
+         * refused on a directory) leaves the guarantees that need no lock (cache.h). */
         fprintf(stderr, "recast: %s: in use by a render; waiting for it to finish (Ctrl-C gives up)\n", dir);
         flock(dir_fd, LOCK_EX);
     }

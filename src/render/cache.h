@@ -4,6 +4,28 @@
  * Writes are atomic (temporary file + rename), so a reader sees a whole entry or none;
  * readers still verify what they read (packet runs carry Ogg CRCs, info records are
  * parsed and checked) and treat a bad entry as missing.
+ *
+ * Shared by many processes on many hosts (a directory on NFS): nothing needs a lock.
+ *   - a writer creates a temporary name unique across hosts (.recast-PID-HOST-XXXXXX.
+ *     KEY.EXT, O_EXCL, see util.h) in the entry's own bucket, writes, fsyncs, closes and
+ *     renames it onto the entry: rename within a directory is atomic on NFS too, and
+ *     close-to-open consistency makes a reader that opens the name after the rename see
+ *     the whole file.  Two writers of one entry write the same bytes (the key is a hash
+ *     of everything that shaped them, and rendering is deterministic): the second
+ *     rename replaces a whole entry by an identical one.
+ *   - readers take no lock on entries; an entry that is missing, damaged or not a
+ *     regular file is rendered again.
+ *   - pruning removes a temporary file only if its writer is provably gone: on this
+ *     host (same HOST tag) a dead PID and a free lock; written elsewhere, an hour old.
+ *     It removes entries not used (read or written) for DAYS, so a render using an
+ *     entry keeps it; `--clear` on one host while another renders may remove entries
+ *     that render is about to mux: it notices and renders them again (render.c), so
+ *     the output is the same, only later.
+ *   - on one host, renders hold a shared flock on DIR and `cache --prune` takes it
+ *     exclusively, so a local prune waits for local renders; flock does not reach
+ *     other hosts reliably (NFS emulates it with fcntl locks, or keeps it local with
+ *     -o local_lock), and nothing above depends on it.
+ *
  * Default directory: see cache_default_dir().  With no_cache, a
  * temporary directory is used and removed by cache_close().
  *

@@ -76,6 +76,7 @@ struct render {
     struct document doc;
     struct lexicon lex;
     struct cache cache;
+    int cache_borrowed;       /* the cache is another episode's of the batch: not closed here */
     char input_sha256[CACHE_KEY_HEX];
     const char *espeak_version;
     struct encode_settings enc;

@@ -173,28 +173,125 @@ static int pass_wants(const struct render *r, enum pass_kind kind, int i)
     return 0;
 }
 
-/* Runs the jobs of a pass whose records are not cached: the calibration texts' analysis,
- * then their level; the heard jobs' analysis and packet run; the analysis of the jobs
- * before a clip. */
-static int run_pass(struct render *r, const char *phase, enum pass_kind kind, pool_job_fn child, int *n_rendered,
-                    struct rc_error *err)
+/* One job of one episode's render (a batch renders several episodes in one pool). */
+struct pass_item {
+    struct render *r;
+    int job;
+};
+
+/* Are job i's records for the pass in the cache and whole? */
+static int records_cached(struct render *r, int i, enum pass_kind kind)
 {
-    int *todo = xcalloc((size_t)r->n_jobs + 1, sizeof *todo), n = 0;
-    for (int i = 0; i < r->n_jobs; i++) {
-        struct job *j = &r->jobs[i];
-        if (!pass_wants(r, kind, i)) continue;
-        int have_info = pass_load_info(r, j) == 0;
-        if (!have_info || (kind == PASS_RENDER && !run_entry_valid(r, j)) ||
-            (kind == PASS_CALIBRATE_LEVEL && !level_cached(r, j)))
-            todo[n++] = i;
-    }
-    r->phase = phase, r->done_jobs = 0, r->todo_jobs = n, r->done_audio_seconds = 0;
-    int rc = n ? pool_run(todo, n, r->o->jobs, child, progress_done, r, err) : 0;
-    show_progress(r, 1);
+    struct job *j = &r->jobs[i];
+    if (pass_load_info(r, j) != 0) return 0;
+    if (kind == PASS_RENDER) return run_entry_valid(r, j);
+    if (kind == PASS_CALIBRATE_LEVEL) return level_cached(r, j);
+    return 1;
+}
+
+/* The key that names what a job of the pass writes: two jobs with one key (the same voice
+ * and text in two episodes) are one piece of work. */
+static const char *pass_key(const struct pass_item *it, enum pass_kind kind)
+{
+    const struct job *j = &it->r->jobs[it->job];
+    return kind == PASS_CALIBRATE || kind == PASS_SIZE ? j->synth_key : j->run_key;
+}
+
+static enum pass_kind sort_kind;
+static const struct pass_item *sort_items;
+
+static int by_key_then_order(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    int c = strcmp(pass_key(&sort_items[x], sort_kind), pass_key(&sort_items[y], sort_kind));
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Keeps the first of the items that share a key, in their order; returns the new count. */
+static int drop_duplicates(struct pass_item *items, int n, enum pass_kind kind)
+{
+    if (n < 2) return n;
+    int *order = xcalloc((size_t)n, sizeof *order);
+    char *dup = xcalloc((size_t)n, 1);
+    for (int i = 0; i < n; i++) order[i] = i;
+    sort_kind = kind, sort_items = items;
+    qsort(order, (size_t)n, sizeof *order, by_key_then_order);
+    for (int i = 1; i < n; i++)
+        if (strcmp(pass_key(&items[order[i]], kind), pass_key(&items[order[i - 1]], kind)) == 0) dup[order[i]] = 1;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (!dup[i]) items[m++] = items[i];
+    free(order);
+    free(dup);
+    return m;
+}
+
+/* Every job of the pass in the episodes, each piece of work once. */
+static int pass_items(struct render *const *rs, int n_renders, enum pass_kind kind, struct pass_item **out)
+{
+    int total = 0;
+    for (int e = 0; e < n_renders; e++) total += rs[e]->n_jobs;
+    struct pass_item *items = xcalloc((size_t)total + 1, sizeof *items);
+    int n = 0;
+    for (int e = 0; e < n_renders; e++)
+        for (int i = 0; i < rs[e]->n_jobs; i++)
+            if (pass_wants(rs[e], kind, i)) items[n++] = (struct pass_item){rs[e], i};
+    *out = items;
+    return drop_duplicates(items, n, kind);
+}
+
+struct pass_pool {
+    struct render *display;   /* whose counters the progress line shows */
+    const struct pass_item *items;
+    pool_job_fn child;
+};
+
+static int item_child(void *ctx, int k, struct strbuf *result, struct rc_error *err)
+{
+    const struct pass_pool *p = ctx;
+    return p->child(p->items[k].r, p->items[k].job, result, err);
+}
+
+static int item_done(void *ctx, int k, const char *res, size_t len, struct rc_error *err)
+{
+    const struct pass_pool *p = ctx;
+    return progress_done(p->display, k, res, len, err);
+}
+
+/* Runs the items in one pool of display->o->jobs workers (the first episode's options: a
+ * batch shares them). */
+static int run_items(struct render *display, const char *phase, const struct pass_item *items, int n, pool_job_fn child,
+                     struct rc_error *err)
+{
+    int *todo = xcalloc((size_t)n + 1, sizeof *todo);
+    for (int k = 0; k < n; k++) todo[k] = k;
+    display->phase = phase, display->done_jobs = 0, display->todo_jobs = n, display->done_audio_seconds = 0;
+    struct pass_pool pool = {display, items, child};
+    int rc = n ? pool_run(todo, n, display->o->jobs, item_child, item_done, &pool, err) : 0;
+    show_progress(display, 1);
     free(todo);
-    if (n_rendered) *n_rendered = n;
     return rc;
 }
+
+/* Runs the jobs of a pass whose records are not cached, over the episodes (each piece of
+ * work once): the calibration texts' analysis, then their level; the heard jobs'
+ * analysis and packet run; the analysis of the jobs before a clip.  With counts, each
+ * episode's counts[e] (an int field of struct render, by offset) adds its jobs run. */
+static int run_pass_batch(struct render *const *rs, int n_renders, const char *phase, enum pass_kind kind,
+                          pool_job_fn child, int *(*count)(struct render *), struct rc_error *err)
+{
+    struct pass_item *items;
+    int n = pass_items(rs, n_renders, kind, &items), m = 0;
+    for (int k = 0; k < n; k++)
+        if (!records_cached(items[k].r, items[k].job, kind)) items[m++] = items[k];
+    int rc = run_items(rs[0], phase, items, m, child, err);
+    for (int k = 0; k < m && count; k++) (*count(items[k].r))++;
+    free(items);
+    return rc;
+}
+
+static int *count_rendered(struct render *r) { return &r->n_rendered; }
+static int *count_sized(struct render *r) { return &r->n_sized; }
 
 /* ---- pass 2: encode ---- */
 
@@ -333,27 +430,98 @@ static int render_child(void *ctx, int index, struct strbuf *result, struct rc_e
     return rc;
 }
 
-int pass_calibrate(struct render *r, struct rc_error *err)
+int pass_calibrate_batch(struct render *const *rs, int n, struct rc_error *err)
 {
-    return run_pass(r, "calibrating", PASS_CALIBRATE, analyse_child, NULL, err);
+    return run_pass_batch(rs, n, "calibrating", PASS_CALIBRATE, analyse_child, NULL, err);
 }
 
-int pass_calibrate_level(struct render *r, struct rc_error *err)
+int pass_calibrate_level_batch(struct render *const *rs, int n, struct rc_error *err)
 {
-    return run_pass(r, "calibrating the limiter", PASS_CALIBRATE_LEVEL, calibration_level_child, NULL, err);
+    return run_pass_batch(rs, n, "calibrating the limiter", PASS_CALIBRATE_LEVEL, calibration_level_child, NULL, err);
 }
 
-int pass_render(struct render *r, struct rc_error *err)
+int pass_render_batch(struct render *const *rs, int n, struct rc_error *err)
 {
-    return run_pass(r, "rendering", PASS_RENDER, render_child, &r->n_rendered, err);
+    return run_pass_batch(rs, n, "rendering", PASS_RENDER, render_child, count_rendered, err);
 }
+
+int pass_calibrate(struct render *r, struct rc_error *err) { return pass_calibrate_batch(&r, 1, err); }
+
+int pass_calibrate_level(struct render *r, struct rc_error *err) { return pass_calibrate_level_batch(&r, 1, err); }
+
+int pass_render(struct render *r, struct rc_error *err) { return pass_render_batch(&r, 1, err); }
 
 int pass_size_before_clip(struct render *r, struct rc_error *err)
 {
     if (!r->o->n_sections) return 0;
-    if (run_pass(r, "sizing the turns before the clip", PASS_SIZE, analyse_child, &r->n_sized, err) != 0) return -1;
+    if (run_pass_batch(&r, 1, "sizing the turns before the clip", PASS_SIZE, analyse_child, count_sized, err) != 0)
+        return -1;
     for (int i = 0; i < r->n_jobs; i++)
         if (pass_wants(r, PASS_SIZE, i) && pass_load_info(r, &r->jobs[i]) != 0)
             return rc_fail(err, RC_SOFTWARE, "job %d: its analysis is missing from the cache %s", i, r->cache.dir);
     return 0;
+}
+
+int pass_records_missing(struct render *r)
+{
+    int missing = 0;
+    for (int i = 0; i < r->n_jobs; i++) {
+        if (pass_wants(r, PASS_CALIBRATE_LEVEL, i)) missing += !records_cached(r, i, PASS_CALIBRATE_LEVEL);
+        else if (pass_wants(r, PASS_RENDER, i)) missing += !records_cached(r, i, PASS_RENDER);
+    }
+    return missing;
+}
+
+/* ---- shards ---- */
+
+static const struct pass_item *shard_items;
+static const double *shard_weight;
+
+/* Longest first; equal lengths by key, so the order is the same whatever order the
+ * episodes were given in. */
+static int by_weight_then_key(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    if (shard_weight[x] != shard_weight[y]) return shard_weight[x] < shard_weight[y] ? 1 : -1;
+    return strcmp(pass_key(&shard_items[x], PASS_RENDER), pass_key(&shard_items[y], PASS_RENDER));
+}
+
+int pass_render_shard(struct render *const *rs, int n_renders, int index, int count, struct pass_shard_report *rep,
+                      struct rc_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    struct pass_item *items;
+    int n = pass_items(rs, n_renders, PASS_RENDER, &items);
+    double *weight = xcalloc((size_t)n + 1, sizeof *weight);
+    int *order = xcalloc((size_t)n + 1, sizeof *order);
+    for (int k = 0; k < n; k++) {
+        const struct job *j = &items[k].r->jobs[items[k].job];
+        weight[k] = render_estimate_seconds(j->text, items[k].r->vs.profiles[j->profile].rate_wpm);
+        order[k] = k;
+    }
+    shard_items = items, shard_weight = weight;
+    qsort(order, (size_t)n, sizeof *order, by_weight_then_key);
+    /* greedy: each piece, longest first, to the shard with the least speech so far
+     * (the lowest-numbered of equals) */
+    double *load = xcalloc((size_t)count, sizeof *load);
+    char *mine = xcalloc((size_t)n + 1, 1);
+    for (int k = 0; k < n; k++) {
+        int best = 0;
+        for (int s = 1; s < count; s++)
+            if (load[s] < load[best]) best = s;
+        load[best] += weight[order[k]];
+        mine[order[k]] = best == index;
+    }
+    rep->pieces_total = n;
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        if (!mine[k]) continue;
+        rep->pieces++, rep->estimated_seconds += weight[k];
+        if (records_cached(items[k].r, items[k].job, PASS_RENDER)) rep->cached++;
+        else items[m++] = items[k];
+    }
+    rep->rendered = m;
+    int rc = run_items(rs[0], "rendering this shard", items, m, render_child, err);
+    free(load), free(mine), free(order), free(weight), free(items);
+    return rc;
 }

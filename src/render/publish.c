@@ -517,6 +517,8 @@ int publish_check_options(const struct render_options *o, struct rc_error *err)
     return rc;
 }
 
+char *publish_stem(const char *transcript) { return path_stem(transcript); }
+
 const struct output_file *output_set_podcast(const struct output_set *set)
 {
     return set->n_files ? &set->files[set->n_files - 1] : NULL;

@@ -57,6 +57,10 @@ int publish_recover(const struct render_options *o, struct rc_error *err);
  * fit in a file name (255 bytes).  RC_USAGE. */
 int publish_check_options(const struct render_options *o, struct rc_error *err);
 
+/* The stem of a transcript's outputs: its base name without the last extension
+ * ("talks/x.zh.txt" -> "x.zh"); caller frees. */
+char *publish_stem(const char *transcript);
+
 /* The podcast: the last file of a planned set. */
 const struct output_file *output_set_podcast(const struct output_set *set);
 

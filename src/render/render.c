@@ -227,49 +227,154 @@ static void free_render(struct render *r)
     episode_free(&r->ep);
     lexicon_free(&r->lex);
     voices_free(&r->vs);
-    cache_close(&r->cache);
+    if (!r->cache_borrowed) cache_close(&r->cache);
+}
+
+/* One episode of a run, with its own copy of the options. */
+struct episode_run {
+    struct render_options o;
+    char *output;             /* OUT_DIR/STEM.opus of a batch (owned), else NULL */
+    struct render r;
+    struct output_set outputs;
+};
+
+/* After the passes: the programme's loudness and layout, the output set written and put
+ * in place.  The cache entries the passes left may have been removed since by a prune
+ * this run's lock does not reach (another host's `recast cache --clear`): then the
+ * missing ones are rendered again and the set written again (twice at most). */
+static int publish_episode(struct render *r, struct output_set *outputs, struct rc_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = programme_residual(r, err);
+        if (rc == 0) {
+            programme_layout(r);
+            if (!programme_clip_start_exact(r)) {
+                rc = pass_size_before_clip(r, err);
+                if (rc == 0) programme_layout(r);
+            }
+        }
+        if (rc == 0) rc = publish_plan(r, outputs, err);
+        if (rc == 0) rc = publish_outputs(r, outputs, err);
+        if (rc == 0) return check_interrupted(err);
+        if (worker_interrupted() || attempt == 2) return -1;
+        int missing = pass_records_missing(r);
+        if (!missing) return -1;
+        fprintf(stderr, "recast: %s: %d cache entr%s removed while this render used %s (a 'recast cache --clear' "
+                        "elsewhere?); rendering %s again\n", r->o->transcript, missing, missing == 1 ? "y was" : "ies were",
+                missing == 1 ? "it" : "them", missing == 1 ? "it" : "them");
+        output_set_free(outputs);
+        memset(outputs, 0, sizeof *outputs);
+        memset(err, 0, sizeof *err);
+        if (pass_calibrate(r, err) != 0 || pass_calibrate_level(r, err) != 0 || pass_render(r, err) != 0) return -1;
+    }
+}
+
+static void shard_summary(const struct render *r, int n_episodes, const struct pass_shard_report *rep)
+{
+    fprintf(stderr, "recast: shard %d/%d of %d episode%s: %d of %d pieces (%.1f min of speech, estimated): %d rendered, "
+                    "%d already in the cache, in %.1f s\n",
+            r->o->shard_index, r->o->shard_count, n_episodes, n_episodes == 1 ? "" : "s", rep->pieces, rep->pieces_total,
+            rep->estimated_seconds / 60, rep->rendered, rep->cached, render_elapsed_seconds(r));
+    fprintf(stderr, "recast: no podcast written: when every shard is done, 'recast render' of the same transcript%s "
+                    "with the same options and cache muxes it from the cache\n", n_episodes == 1 ? "" : "s");
 }
 
 /* Workers are running from the first check on: on an error or an interrupt the
- * temporary files not yet put in place are removed before the handlers go. */
-static int run_pipeline(struct render *r, struct output_set *outputs, struct rc_error *err)
+ * temporary files not yet put in place are removed before the handlers go.  The passes
+ * run over every episode at once (one pool each); then each episode is published. */
+static int run_pipeline(struct episode_run *e, int n, struct rc_error *err)
 {
-    if (check_speech(r, err) != 0) return -1;
-    if (cache_open(&r->cache, r->o->cache_dir, r->o->no_cache, err) != 0) return -1;
-    plan_jobs(r);
-    if (check_something_to_say(r, err) != 0) return -1;
-    if (pass_calibrate(r, err) != 0) return -1;
-    if (programme_gain(r, err) != 0) return -1;
-    if (pass_calibrate_level(r, err) != 0) return -1;
-    if (pass_render(r, err) != 0) return -1;
-    if (programme_residual(r, err) != 0) return -1;
-    programme_layout(r);
-    if (!programme_clip_start_exact(r)) {
-        if (pass_size_before_clip(r, err) != 0) return -1;
-        programme_layout(r);
+    struct render *first = &e[0].r;
+    struct render **rs = xcalloc((size_t)n, sizeof *rs);
+    for (int i = 0; i < n; i++) rs[i] = &e[i].r;
+    int rc = check_speech(first, err) == 0 && cache_open(&first->cache, first->o->cache_dir, first->o->no_cache, err) == 0
+                 ? 0
+                 : -1;
+    for (int i = 1; i < n && rc == 0; i++) {
+        e[i].r.espeak_version = xstrdup(first->espeak_version);
+        e[i].r.cache = first->cache, e[i].r.cache_borrowed = 1;
     }
-    if (publish_plan(r, outputs, err) != 0) return -1;
-    if (publish_outputs(r, outputs, err) != 0) return -1;
-    return check_interrupted(err);
+    for (int i = 0; i < n && rc == 0; i++) {
+        plan_jobs(rs[i]);
+        rc = check_something_to_say(rs[i], err);
+    }
+    if (rc == 0) rc = pass_calibrate_batch(rs, n, err);
+    for (int i = 0; i < n && rc == 0; i++) rc = programme_gain(rs[i], err);
+    if (rc == 0) rc = pass_calibrate_level_batch(rs, n, err);
+    if (rc == 0 && first->o->shard_count) {
+        struct pass_shard_report rep;
+        rc = pass_render_shard(rs, n, first->o->shard_index, first->o->shard_count, &rep, err);
+        if (rc == 0) rc = check_interrupted(err);
+        if (rc == 0 && !first->o->quiet) shard_summary(first, n, &rep);
+        free(rs);
+        return rc;
+    }
+    if (rc == 0) rc = pass_render_batch(rs, n, err);
+    long long rendered = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        rc = publish_episode(rs[i], &e[i].outputs, err);
+        if (rc == 0 && !first->o->quiet) summary_print(rs[i], &e[i].outputs);
+        rendered += rs[i]->n_rendered;
+    }
+    if (rc == 0 && n > 1 && !first->o->quiet)
+        fprintf(stderr, "recast: %d episodes, %lld pieces rendered, in %.1f s\n", n, rendered,
+                render_elapsed_seconds(first));
+    free(rs);
+    return rc;
+}
+
+/* OUT_DIR/STEM.opus for each transcript of a batch; two transcripts with one stem are a
+ * usage error (their outputs would be one set of files). */
+static int batch_outputs(struct episode_run *e, const char *const *transcripts, int n, const char *out_dir,
+                         struct rc_error *err)
+{
+    const char *dir = out_dir ? out_dir : "out";
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/') dl--;
+    for (int i = 0; i < n; i++) {
+        char *stem = publish_stem(transcripts[i]);
+        struct strbuf sb;
+        sb_init(&sb);
+        sb_printf(&sb, "%.*s/%s.opus", (int)dl, dir, stem);
+        free(stem);
+        e[i].output = sb_detach(&sb);
+        e[i].o.output = e[i].output;
+        for (int k = 0; k < i; k++)
+            if (strcmp(e[k].output, e[i].output) == 0)
+                return rc_fail(err, RC_USAGE, "%s and %s would both be written as %s: rename one, or render them in "
+                               "separate runs with -o", transcripts[k], transcripts[i], e[i].output);
+    }
+    return 0;
+}
+
+int render_batch(const struct render_options *o, const char *const *transcripts, int n_transcripts,
+                 const char *out_dir, struct rc_error *err)
+{
+    if (n_transcripts < 1) return rc_fail(err, RC_USAGE, "render: no transcript given");
+    struct episode_run *e = xcalloc((size_t)n_transcripts, sizeof *e);
+    for (int i = 0; i < n_transcripts; i++) e[i].o = *o, e[i].o.transcript = transcripts[i];
+    int batch = n_transcripts > 1 || out_dir;
+    int rc = batch && !o->shard_count ? batch_outputs(e, transcripts, n_transcripts, out_dir, err) : 0;
+    for (int i = 0; i < n_transcripts && rc == 0 && !o->shard_count; i++) rc = publish_recover(&e[i].o, err);
+    for (int i = 0; i < n_transcripts && rc == 0; i++) rc = open_inputs(&e[i].r, &e[i].o, err);
+    if (rc == 0) {
+        worker_install_signals();
+        rc = run_pipeline(e, n_transcripts, err);
+        if (rc != 0) atomic_cleanup_all();
+        worker_restore_signals();
+    }
+    for (int i = n_transcripts - 1; i >= 0; i--) { /* the first episode owns the cache: freed last */
+        output_set_free(&e[i].outputs);
+        free_render(&e[i].r);
+        free(e[i].output);
+    }
+    free(e);
+    return rc;
 }
 
 int render_run(const struct render_options *o, struct rc_error *err)
 {
-    struct render r;
-    struct output_set outputs = {0};
-    memset(&r, 0, sizeof r);
-    int rc = publish_recover(o, err);
-    if (rc == 0) rc = open_inputs(&r, o, err);
-    if (rc == 0) {
-        worker_install_signals();
-        rc = run_pipeline(&r, &outputs, err);
-        if (rc == 0 && !o->quiet) summary_print(&r, &outputs);
-        if (rc != 0) atomic_cleanup_all();
-        worker_restore_signals();
-    }
-    output_set_free(&outputs);
-    free_render(&r);
-    return rc;
+    return render_batch(o, &o->transcript, 1, NULL, err);
 }
 
 /* ---- what is cached (recast list) ---- */

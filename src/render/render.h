@@ -45,11 +45,28 @@ struct render_options {
     const char *meta_path;
     int no_meta;
     struct episode episode;
+    /* recast render FILE... --shard I/N: render only shard I (0 <= I < N) of the
+     * episodes' turns into the cache and write no podcast (shard_count 0: a whole
+     * render).  See passes.h, pass_render_shard. */
+    int shard_index, shard_count;
 };
 
 void render_options_default(struct render_options *o);
 
 int render_run(const struct render_options *o, struct rc_error *err);
+
+/* Several episodes in one run: each transcript rendered with the options `o`
+ * (o->transcript and o->output are not used) into OUT_DIR/STEM.opus and its sidecars
+ * (out_dir NULL: out/), each episode's outputs one set put in place on its own.  One
+ * turn cache and one pool of o->jobs workers for all of them: the calibration texts of
+ * every episode, then the turns of every episode (a piece of work two episodes share is
+ * done once), so the workers never wait between episodes; then each episode is muxed and
+ * published, with its summary.  With o->shard_count, only that shard of all their turns
+ * is rendered and nothing is published.  Errors before any work: RC_USAGE when two
+ * transcripts would write the same outputs; any episode's input errors.  With one
+ * transcript and no out_dir, it is render_run(). */
+int render_batch(const struct render_options *o, const char *const *transcripts, int n_transcripts,
+                 const char *out_dir, struct rc_error *err);
 
 /* Rough speaking time of a text in seconds at rate_wpm (recast list's estimate, and the
  * weight of each voice in the programme's output gain): about 3.5 Han characters a second
