@@ -7,6 +7,9 @@
 #   scripts/bench.sh render   the naive pipeline vs recast -j1, -j2, warm cache, one clip
 #   scripts/bench.sh preview  render --section as a share of a full render: cold, after a
 #                             voice change, on the interview and on a long transcript
+#   scripts/bench.sh scale    4 episodes (the interview and 3 corpus pages) as 4 renders vs
+#                             one multi-episode run; the interview in 2 shards at once + the
+#                             mux vs one process; CPU use = CPU s / (wall s x CPUs)
 #   scripts/bench.sh          parse and render
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,7 +40,7 @@ measure() {
 
 header() { printf '%-40s %8s %8s %8s %9s %9s\n' "$1" "wall s" "CPU s" "RSS MB" "realtime" "vs naive"; }
 
-case $what in parse|frontend|render|preview|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render, preview)" >&2; exit 64 ;; esac
+case $what in parse|frontend|render|preview|scale|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render, preview, scale)" >&2; exit 64 ;; esac
 if [ "$what" = parse ] || [ "$what" = all ]; then
     python3 - "$TMP/big.txt" <<'PY'
 import sys
@@ -145,4 +148,44 @@ for k, word in enumerate(["其实,", "那么,"]):
 open(sys.argv[2], "w", encoding="utf-8").write("\n\n".join(out))
 PY
     preview "$TMP/long.txt" "long transcript (3 x interview, 255 min)"
+fi
+
+# spread LABEL CMD...: wall, CPU (children included), CPU use of the machine's CPUs, and
+# the ratio of the first line's wall time to this one's.
+FIRST_WALL=""
+spread() {
+    label=$1; shift
+    start=$(date +%s.%N)
+    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
+        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
+    fi
+    end=$(date +%s.%N)
+    read -r user sys rss <"$TMP/time"
+    wall=$(echo "$end - $start" | bc)
+    [ -n "$FIRST_WALL" ] || FIRST_WALL=$wall
+    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FIRST_WALL" -v c="$(nproc)" 'BEGIN {
+        printf "%-52s %8.2f %8.2f %8.1f%% %8.2fx\n", l, w, u + s, 100 * (u + s) / (w * c), f / w }'
+}
+
+if [ "$what" = scale ]; then
+    EPISODES="$SEED tests/corpus/people-wenxian.zh.txt tests/corpus/theojaffee-patel.en.txt tests/corpus/travel-narrator.zh.md"
+    FIRST_WALL=""
+    printf '%-52s %8s %8s %9s %9s\n' "4 episodes: the interview + 3 corpus pages ($(nproc) CPUs)" "wall s" "CPU s" "CPU use" "vs first"
+    # shellcheck disable=SC2086
+    spread "4 renders one after another (-j2 each), cold" sh -c 'for f; do "$0" render "$f" --out-dir "'"$TMP"'/serial" -j 2 --cache "'"$TMP"'/cs" -q || exit 1; done' "$RECAST" $EPISODES
+    # shellcheck disable=SC2086
+    spread "one run: render A B C D --out-dir (-j2), cold" "$RECAST" render $EPISODES --out-dir "$TMP/multi" -j 2 --cache "$TMP/cm" -q
+    same=0
+    for f in $EPISODES; do b=$(basename "$f"); b=${b%.*}
+        for ext in opus manifest.json vtt; do cmp -s "$TMP/serial/$b.$ext" "$TMP/multi/$b.$ext" && same=$((same + 1)); done
+    done
+    echo "  multi-episode outputs byte-identical to the separate renders: $same of 12 files (opus, manifest, vtt)"
+    echo
+    FIRST_WALL=""
+    printf '%-52s %8s %8s %9s %9s\n' "the interview, sharded ($(nproc) CPUs)" "wall s" "CPU s" "CPU use" "vs first"
+    spread "one process, -j2, cold" "$RECAST" render "$SEED" -o "$TMP/one/pod.opus" -j 2 --cache "$TMP/c1" -q
+    spread "2 shards at once (-j1 each) + mux, cold" sh -c '"$0" render "$1" --shard 0/2 -j 1 --cache "$2" 2>"$4.0" & "$0" render "$1" --shard 1/2 -j 1 --cache "$2" 2>"$4.1"; s=$?; wait $! && [ $s = 0 ] && "$0" render "$1" -o "$3" --cache "$2" 2>"$4.mux"' "$RECAST" "$SEED" "$TMP/c2" "$TMP/sharded/pod.opus" "$TMP/shard"
+    grep -h '^recast: shard' "$TMP/shard.0" "$TMP/shard.1" | sed 's/^/  /'
+    grep -h '^recast: [0-9]* turns' "$TMP/shard.mux" | sed 's/^/  mux: /'
+    cmp -s "$TMP/one/pod.opus" "$TMP/sharded/pod.opus" && echo "  sharded + mux output is byte-identical to the one-process render" || echo "  WARNING: the sharded output differs"
 fi
