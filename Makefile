@@ -4,7 +4,8 @@
 #   make test       install deps, build, run every test (last line: N passed, N failed)
 #   make SANITIZE=1 ... build with ASan+UBSan into build-san/
 
-PKGS     := espeak-ng sndfile opus ogg soxr libebur128 jansson nettle opencc libpng libjpeg
+PKGS     := espeak-ng sndfile opus ogg soxr libebur128 jansson nettle opencc libpng libjpeg \
+            libavformat libavcodec libavutil libswresample libxml-2.0
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -MMD -MP

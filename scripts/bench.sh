@@ -10,7 +10,9 @@
 #   scripts/bench.sh scale    4 episodes (the interview and 3 corpus pages) as 4 renders vs
 #                             one multi-episode run; the interview in 2 shards at once + the
 #                             mux vs one process; CPU use = CPU s / (wall s x CPUs)
-#   scripts/bench.sh          parse and render
+#   scripts/bench.sh formats  each --format (opus, m4a, mp3, all three, with clips) on a warm
+#                             cache, wall and CPU as ratios to Opus alone; ffmpeg's own encoders
+#   scripts/bench.sh          parse, frontend and render
 set -eu
 cd "$(dirname "$0")/.."
 RECAST=${RECAST:-$PWD/build/recast}
@@ -40,7 +42,7 @@ measure() {
 
 header() { printf '%-40s %8s %8s %8s %9s %9s\n' "$1" "wall s" "CPU s" "RSS MB" "realtime" "vs naive"; }
 
-case $what in parse|frontend|render|preview|scale|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render, preview, scale)" >&2; exit 64 ;; esac
+case $what in parse|frontend|render|preview|scale|formats|all) ;; *) echo "bench: unknown benchmark '$what' (parse, frontend, render, preview, scale, formats)" >&2; exit 64 ;; esac
 if [ "$what" = parse ] || [ "$what" = all ]; then
     python3 - "$TMP/big.txt" <<'PY'
 import sys
@@ -188,4 +190,49 @@ if [ "$what" = scale ]; then
     grep -h '^recast: shard' "$TMP/shard.0" "$TMP/shard.1" | sed 's/^/  /'
     grep -h '^recast: [0-9]* turns' "$TMP/shard.mux" | sed 's/^/  mux: /'
     cmp -s "$TMP/one/pod.opus" "$TMP/sharded/pod.opus" && echo "  sharded + mux output is byte-identical to the one-process render" || echo "  WARNING: the sharded output differs"
+fi
+
+# fmeasure LABEL CMD...: wall and CPU seconds, and both as ratios to the first line after
+# OPUS_WALL is emptied (Opus alone).
+OPUS_WALL="" OPUS_CPU=""
+fmeasure() {
+    label=$1; shift
+    start=$(date +%s.%N)
+    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
+        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
+    fi
+    end=$(date +%s.%N)
+    read -r user sys rss <"$TMP/time"
+    wall=$(echo "$end - $start" | bc)
+    cpu=$(echo "$user + $sys" | bc)
+    [ -n "$OPUS_WALL" ] || { OPUS_WALL=$wall; OPUS_CPU=$cpu; }
+    awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v ow="$OPUS_WALL" -v oc="$OPUS_CPU" 'BEGIN {
+        printf "%-44s %8.2f %8.2f %8.1f %9s %9s\n", l, w, c, r / 1024, sprintf("%.2fx", w / ow),
+            (oc > 0 ? sprintf("%.2fx", c / oc) : "-") }'
+}
+
+if [ "$what" = formats ]; then
+    F=$TMP/formats; mkdir -p "$F"
+    # warm the cache first: what is measured is the muxing and the encoders, not synthesis
+    "$RECAST" render "$SEED" -o "$F/warmup.opus" -j 2 --cache "$TMP/c2" -q
+    OPUS_WALL=""
+    printf '%-44s %8s %8s %8s %9s %9s\n' "formats, bundled interview, warm cache, -j2" "wall s" "CPU s" "RSS MB" "wall/opus" "CPU/opus"
+    fmeasure "--format opus (the default)" "$RECAST" render "$SEED" -o "$F/o.opus" -j 2 --cache "$TMP/c2" -q
+    fmeasure "--format m4a" "$RECAST" render "$SEED" -o "$F/m.m4a" -j 2 --cache "$TMP/c2" -q
+    fmeasure "--format mp3" "$RECAST" render "$SEED" -o "$F/p.mp3" -j 2 --cache "$TMP/c2" -q
+    fmeasure "--format opus,m4a,mp3" "$RECAST" render "$SEED" -o "$F/all.opus" --format opus,m4a,mp3 -j 2 --cache "$TMP/c2" -q
+    fmeasure "--format opus,m4a,mp3 -j1" "$RECAST" render "$SEED" -o "$F/all1.opus" --format opus,m4a,mp3 -j 1 --cache "$TMP/c2" -q
+    fmeasure "--format opus,m4a,mp3 --clips" "$RECAST" render "$SEED" -o "$F/c.opus" --format opus,m4a,mp3 --clips "$F/clips" -j 2 --cache "$TMP/c2" -q
+    fmeasure "ffmpeg: the .opus -> AAC 64k (its encoder)" ffmpeg -v error -y -i "$F/o.opus" -map 0:a -c:a aac -b:a 64k -cutoff 12000 "$F/ff.m4a"
+    fmeasure "ffmpeg: the .opus -> MP3 LAME -V5" ffmpeg -v error -y -i "$F/o.opus" -map 0:a -c:a libmp3lame -q:a 5 -cutoff 12000 "$F/ff.mp3"
+    fmeasure "ffmpeg: the .opus decoded only" ffmpeg -v error -y -i "$F/o.opus" -map 0:a -f null -
+    cmp -s "$F/o.opus" "$F/all.opus" && echo "the .opus is byte-identical with and without the other formats" \
+        || echo "WARNING: the .opus differs when other formats are written"
+    cmp -s "$F/all.m4a" "$F/all1.m4a" && cmp -s "$F/all.mp3" "$F/all1.mp3" && echo "-j1 and -j2 M4A and MP3 are byte-identical" \
+        || echo "WARNING: -j1 and -j2 M4A/MP3 differ"
+    echo "sizes: opus $(stat -c %s "$F/all.opus"), m4a $(stat -c %s "$F/all.m4a"), mp3 $(stat -c %s "$F/all.mp3") bytes"
+    for f in all.opus all.m4a all.mp3; do
+        ffmpeg -nostats -i "$F/$f" -map 0:a -af ebur128=peak=true -f null - 2>&1 | sed -n '/Summary/,$p' |
+            awk -v f="$f" '/I:/ {i=$2} /Peak:/ {p=$2} END {printf "decoded %s: %s LUFS, true peak %s dBTP\n", f, i, p}'
+    done
 fi

@@ -5,7 +5,8 @@ set -eu
 
 # build: compiler, pkg-config and the libraries recast links against
 BUILD="gcc make pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev libopus-dev libogg-dev
-       libsoxr-dev libebur128-dev libjansson-dev nettle-dev libopencc-dev libopencc-data libpng-dev libjpeg-dev"
+       libsoxr-dev libebur128-dev libjansson-dev nettle-dev libopencc-dev libopencc-data libpng-dev libjpeg-dev
+       libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libxml2-dev"
 # test: independent checkers of the output; strace kills a render at chosen system calls;
 # GNU Parallel runs the scale-out recipe (scripts/recast-parallel.sh) on local "hosts"
 TEST="opus-tools ffmpeg sox jq python3 valgrind strace parallel"
@@ -24,17 +25,18 @@ for pkg in $BUILD $TEST $BENCH $FUZZ; do
         missing="$missing $pkg"
     fi
 done
-# tests/browser/node_modules (playwright-core, pinned by package-lock.json): npm ci when it
-# is missing or older than the lock file
-browser_modules() {
-    dir=$(dirname "$0")/../tests/browser
-    stamp=$dir/node_modules/.package-lock.json
-    [ -f "$dir/package-lock.json" ] || return 0
-    if [ -f "$stamp" ] && ! [ "$dir/package-lock.json" -nt "$stamp" ]; then return 0; fi
-    echo "install-deps: npm ci in tests/browser" >&2
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# tests/browser/node_modules (playwright-core) and tests/feed/node_modules (podcast-partytime),
+# pinned by their package-lock.json: npm ci when missing or older than the lock file
+node_modules() {
+    for dir in "$(dirname "$0")/../tests/browser" "$(dirname "$0")/../tests/feed"; do
+        stamp=$dir/node_modules/.package-lock.json
+        [ -f "$dir/package-lock.json" ] || continue
+        if [ -f "$stamp" ] && ! [ "$dir/package-lock.json" -nt "$stamp" ]; then continue; fi
+        echo "install-deps: npm ci in $dir" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    done
 }
-if [ -z "$missing" ]; then browser_modules; exit 0; fi
+if [ -z "$missing" ]; then node_modules; exit 0; fi
 
 echo "install-deps: installing:$missing" >&2
 SUDO=""
@@ -49,4 +51,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-browser_modules
+node_modules

@@ -65,6 +65,13 @@ struct outset *outset_begin(const char *journal_dir, const char *name, struct rc
 
 int outset_count(const struct outset *s) { return s ? s->n_files : 0; }
 
+const char *outset_staged_path(const struct outset *s, const char *path)
+{
+    for (int i = s ? s->n_files - 1 : -1; i >= 0; i--)
+        if (strcmp(s->files[i].path, path) == 0) return s->files[i].tmp_path;
+    return NULL;
+}
+
 static void free_set(struct outset *s)
 {
     for (int i = 0; i < s->n_files; i++) free(s->files[i].tmp_path), free(s->files[i].path);

@@ -28,6 +28,10 @@ struct outset;
 struct outset *outset_begin(const char *journal_dir, const char *name, struct rc_error *err);
 /* Number of files staged so far. */
 int outset_count(const struct outset *s);
+/* The temporary file staged for the target `path` (the name given to atomic_open), or
+ * NULL: what a file of the set written later (a feed listing sizes) reads before the set
+ * is in place.  Borrowed until commit or abort. */
+const char *outset_staged_path(const struct outset *s, const char *path);
 /* Puts every staged file in place (see above) and frees the set.  On failure before the
  * journal was written, the set is aborted; after it, the journal stays for recovery. */
 int outset_commit(struct outset *s, struct rc_error *err);

@@ -11,7 +11,7 @@
 
 static const struct command *const commands[] = {&cli_cmd_parse, &cli_cmd_list,   &cli_cmd_plan,   &cli_cmd_pinyin,
                                                  &cli_cmd_say,   &cli_cmd_render, &cli_cmd_voices, &cli_cmd_cache,
-                                                 &cli_cmd_help};
+                                                 &cli_cmd_feed,  &cli_cmd_help};
 #define N_COMMANDS (int)(sizeof commands / sizeof commands[0])
 
 const struct command *cli_find_command(const char *name)

@@ -57,12 +57,31 @@ static int check_batch(const struct render_options *o, int n_files, const char *
     return RC_OK;
 }
 
+/* --format NAME (repeatable): one of opus, m4a, mp3, or a comma-separated list. */
+static int parse_format(const char *arg, struct render_options *o)
+{
+    static const char *const names[RENDER_N_FORMATS] = {"opus", "m4a", "mp3"};
+    char *list = xstrdup(arg), *save = NULL;
+    int rc = RC_OK;
+    for (char *name = strtok_r(list, ",", &save); name && rc == RC_OK; name = strtok_r(NULL, ",", &save)) {
+        int f = -1;
+        for (int i = 0; i < RENDER_N_FORMATS; i++)
+            if (strcmp(name, names[i]) == 0) f = i;
+        if (f < 0) rc = cli_usage_error("render", "--format %s: the formats are opus, m4a (AAC in MP4) and mp3", name);
+        else if (o->n_formats == RENDER_N_FORMATS) rc = cli_usage_error("render", "--format %s: each format once", name);
+        else o->formats[o->n_formats++] = (enum render_format)f;
+    }
+    free(list);
+    return rc;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     enum { O_CLIPS = 256, O_BITRATE, O_COMPLEXITY, O_LOUDNESS, O_TRUE_PEAK, O_CACHE, O_NO_CACHE, O_ANNOUNCE,
            O_PREFACE, O_HTML, O_PROGRESS, O_LEXICON, O_CAST, O_SET, O_TITLE, O_SHOW, O_DATE, O_DESCRIPTION,
            O_LANGUAGE, O_LICENCE, O_URL, O_PERSON, O_COVER, O_META, O_NO_META, O_CAP_CHARS, O_CAP_CHARS_EN,
-           O_CAP_LINES, O_CAP_SECONDS, O_OUT_DIR, O_SHARD };
+           O_CAP_LINES, O_CAP_SECONDS, O_OUT_DIR, O_SHARD, O_FORMAT, O_FEED, O_M4A_BITRATE,
+           O_MP3_BITRATE };
     static const struct option longopts[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'}, {"clips", required_argument, NULL, O_CLIPS},
@@ -84,7 +103,10 @@ static int cmd_render(int argc, char **argv)
         {"caption-chars-en", required_argument, NULL, O_CAP_CHARS_EN},
         {"caption-lines", required_argument, NULL, O_CAP_LINES},
         {"caption-seconds", required_argument, NULL, O_CAP_SECONDS},
-        {"out-dir", required_argument, NULL, O_OUT_DIR}, {"shard", required_argument, NULL, O_SHARD}, {0, 0, 0, 0}};
+        {"out-dir", required_argument, NULL, O_OUT_DIR}, {"shard", required_argument, NULL, O_SHARD},
+        {"format", required_argument, NULL, O_FORMAT}, {"feed", required_argument, NULL, O_FEED},
+        {"m4a-bitrate", required_argument, NULL, O_M4A_BITRATE}, {"mp3-bitrate", required_argument, NULL, O_MP3_BITRATE},
+        {0, 0, 0, 0}};
     struct render_options o;
     render_options_default(&o);
     const char **sections = xcalloc((size_t)argc, sizeof *sections);
@@ -182,6 +204,19 @@ static int cmd_render(int argc, char **argv)
             shard = optarg;
             if (parse_shard(optarg, &o.shard_index, &o.shard_count) != 0) rc = RC_USAGE;
             break;
+        case O_FORMAT: rc = parse_format(optarg, &o); break;
+        case O_FEED:
+            if (strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0)
+                rc = cli_usage_error("render", "--feed %s: give the http(s) URL the files will be served under", optarg);
+            o.feed_url = optarg;
+            break;
+        case O_M4A_BITRATE:
+        case O_MP3_BITRATE:
+            if (cli_parse_number("render", c == O_M4A_BITRATE ? "--m4a-bitrate (kbit/s)" : "--mp3-bitrate (kbit/s)",
+                                 optarg, 16, 320, &v))
+                rc = RC_USAGE;
+            else *(c == O_M4A_BITRATE ? &o.m4a_bitrate_bps : &o.mp3_bitrate_bps) = (int)(v * 1000);
+            break;
         case 'h': free(sections), free(voice_sets), free(ep->persons); return cli_print_help("render");
         default: rc = RC_USAGE; break;
         }
@@ -228,6 +263,14 @@ const struct command cli_cmd_render = {
      "                          for adjacent sections\n"
      "  --html                  also write the listening page STEM.html (clip links are\n"
      "                          relative to its folder, wherever DIR is)\n"
+     "  --format F              opus (default), m4a (AAC in MP4, for Apple Podcasts) or mp3;\n"
+     "                          repeat (or F,F) for several: STEM.opus, STEM.m4a, STEM.mp3, each\n"
+     "                          with the same chapters and tags, clips in each; the first is\n"
+     "                          the main file.  M4A and MP3 are the Opus audio decoded and\n"
+     "                          encoded again (FFmpeg), never synthesized again\n"
+     "  --feed BASE-URL         also write STEM.rss.xml, a podcast feed item (RSS 2.0, iTunes and\n"
+     "                          Podcasting 2.0 tags) whose URLs are BASE-URL/<file name>;\n"
+     "                          'recast feed DIR' gathers several episodes into one feed\n"
      "Several episodes, several hosts (see README, 'Scale-out'):\n"
      "  --out-dir DIR           with one or more FILEs: DIR/STEM.opus and its sidecars for\n"
      "                          each (several FILEs without it: out/).  One pool of -j\n"
@@ -262,6 +305,8 @@ const struct command cli_cmd_render = {
      "  --complexity N          Opus complexity, 0 to 10 (default 10)\n"
      "  --loudness LUFS         programme loudness, -40 to -10 (default -19, podcast mono)\n"
      "  --true-peak DBTP        ceiling for the decoded file, -9 to 0 (default -1)\n"
+     "  --m4a-bitrate KBPS      AAC bitrate, 16 to 320 kbit/s (default 64)\n"
+     "  --mp3-bitrate KBPS      MP3 (LAME VBR) target: 96 and up -V2, 64 -V5 (default), less -V7\n"
      "  --announce-sections     the narrator reads each section's title at its start\n"
      "  --preface               the narrator reads the editor's note before the opening\n"
      "Speed:\n"
@@ -288,5 +333,6 @@ const struct command cli_cmd_render = {
      "  recast render my.txt --show 'My Show' --date 2024-02-28 --person 'Ann Lee:host' --cover art.png\n"
      "  recast render talks/*.txt --out-dir feed/ --show 'My Show'\n"
      "  recast render my.txt --shard 0/2 --cache /shared/recast & recast render my.txt --shard 1/2 \\\n"
-     "      --cache /shared/recast; wait; recast render my.txt --cache /shared/recast\n",
+     "      --cache /shared/recast; wait; recast render my.txt --cache /shared/recast\n"
+     "  recast render my.txt -o site/ep1.opus --format opus,m4a --html --feed https://example.org/pod\n",
     cmd_render};

@@ -27,7 +27,7 @@ struct command {
 };
 
 extern const struct command cli_cmd_parse, cli_cmd_list, cli_cmd_plan, cli_cmd_pinyin, cli_cmd_say, cli_cmd_render,
-    cli_cmd_voices, cli_cmd_cache, cli_cmd_help;
+    cli_cmd_voices, cli_cmd_cache, cli_cmd_feed, cli_cmd_help;
 
 /* The words of a Mandarin segment's reading as JSON: [{"word", "pinyin", "source"}]
  * (cmd_pinyin.c; recast plan shows them too).  The caller owns the array. */

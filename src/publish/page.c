@@ -114,6 +114,7 @@ struct page {
     const char *title;   /* programme title */
     const char *base;    /* basename of the stem: "pod" */
     const char *audio;   /* "pod.opus" */
+    const char *fallback_audio; /* "pod.m4a" or NULL */
     const char *version; /* recast's version, or NULL */
     const struct page_clip *clips;
     int n_clips;
@@ -228,13 +229,38 @@ static void put_header(struct page *pg)
     sb_adds(sb, "</p>\n</div>\n</header>\n");
 }
 
+/* The MIME type of an audio file, by its extension. */
+static const char *audio_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot && strcmp(dot, ".opus") == 0) return "audio/ogg; codecs=opus";
+    if (dot && strcmp(dot, ".m4a") == 0) return "audio/mp4";
+    if (dot && strcmp(dot, ".mp3") == 0) return "audio/mpeg";
+    return "audio/ogg";
+}
+
+static void put_source(struct strbuf *sb, const char *name)
+{
+    sb_adds(sb, "<source src=\"");
+    put_url(sb, name);
+    sb_printf(sb, "\" type=\"%s\">", audio_type(name));
+}
+
 static void put_player(struct page *pg)
 {
     struct strbuf *sb = &pg->sb;
     sb_adds(sb, "<div class=\"bar\" id=\"bar\" role=\"region\" aria-label=\"播放器\">\n<div class=\"bar-in\">\n"
-                "<audio id=\"player\" controls preload=\"metadata\" src=\"");
-    put_url(sb, pg->audio);
-    sb_adds(sb, "\">这个浏览器不能播放音频，请<a href=\"");
+                "<audio id=\"player\" controls preload=\"metadata\"");
+    if (pg->fallback_audio) { /* the browser takes the first source it can play */
+        sb_adds(sb, ">");
+        put_source(sb, pg->audio);
+        put_source(sb, pg->fallback_audio);
+    } else {
+        sb_adds(sb, " src=\"");
+        put_url(sb, pg->audio);
+        sb_adds(sb, "\">");
+    }
+    sb_adds(sb, "这个浏览器不能播放音频，请<a href=\"");
     put_url(sb, pg->audio);
     sb_adds(sb, "\">下载 ");
     put_text(sb, pg->audio);
@@ -419,6 +445,7 @@ int page_write(const char *stem, const struct timeline *tl, const struct sidecar
     else
         sb_printf(&audio, "%s.opus", pg.base);
     pg.audio = sb_cstr(&audio);
+    pg.fallback_audio = info ? info->fallback_audio_basename : NULL;
     pg.title = info && info->title && *info->title ? info->title : pg.base;
     pg.version = info ? info->recast_version : NULL;
     pg.layout = info ? info->layout : NULL;

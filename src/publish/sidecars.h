@@ -42,6 +42,8 @@ struct sidecar_info {
     const char *recast_version; /* "0.1.0" */
     const char *espeak_version; /* espeak-ng's version string */
     const char *audio_basename; /* "dwarkesh-hassabis-2024.zh.opus"; NULL: basename(STEM).opus */
+    const char *fallback_audio_basename; /* an M4A beside it ("x.m4a"), the page's second <source>
+                                            for browsers without Opus; NULL: none */
     json_t *settings;           /* object: bitrate, complexity, pauses, ...; NULL: null */
     json_t *loudness;           /* object: measured/target/gain figures; NULL: null */
     json_t *speakers;           /* array of {"name","voice",...}; NULL: derived from the turns */

@@ -6,7 +6,8 @@
  *                calibration texts) and their cache keys
  *   passes.c     the two worker passes: analysis records and packet runs in the cache
  *   programme.c  the programme gain, the items (runs and pauses) and the timeline
- *   mux.c        one Ogg Opus file from a span of the programme
+ *   mux.c        one Ogg Opus file from a span of the programme (or an M4A/MP3 from
+ *                the same packets)
  *   publish.c    the output set (podcast, clips, sidecars, page) and putting it in place
  *   summary.c    the lines printed when a render succeeds
  *
@@ -82,6 +83,8 @@ struct render {
     struct encode_settings enc;
     int lookahead24;
     int sec_first, sec_last;  /* the sections -o gets: [sec_first, sec_last) */
+    enum render_format formats[RENDER_N_FORMATS]; /* the audio formats written; [0] is the main file */
+    int n_formats;
     struct timespec t0;
     struct episode ep;        /* the episode's metadata: the file, then the options */
     /* jobs (plan.c) */

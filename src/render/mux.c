@@ -6,7 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "audio/avmux.h"
 #include "audio/oggmux.h"
+#include "audio/transcode.h"
 #include "speech/synth.h"
 
 #define OGG_SERIAL 0x72656361u   /* "reca": fixed, so the same input gives the same bytes */
@@ -41,8 +43,33 @@ static int load_run(struct mux_source *src, int job, struct rc_error *err)
     return 0;
 }
 
-/* Writes programme packets [from, to) into m. */
-static int write_packets(struct mux_source *src, struct oggmux *m, long long from, long long to, struct rc_error *err)
+/* Where programme packets go: the Ogg muxer, or a transcoder to another format. */
+struct packet_sink {
+    int (*packet)(void *ctx, const unsigned char *data, int len, struct rc_error *err);
+    int (*silence)(void *ctx, int count, struct rc_error *err);
+    void *ctx;
+};
+
+static int ogg_sink_packet(void *ctx, const unsigned char *data, int len, struct rc_error *err)
+{
+    return oggmux_write_packet(ctx, data, len, ENCODE_FRAME48, err);
+}
+
+static int ogg_sink_silence(void *ctx, int count, struct rc_error *err) { return oggmux_write_silence(ctx, count, err); }
+
+static int transcode_sink_packet(void *ctx, const unsigned char *data, int len, struct rc_error *err)
+{
+    return transcode_packet(ctx, data, len, err);
+}
+
+static int transcode_sink_silence(void *ctx, int count, struct rc_error *err)
+{
+    return transcode_silence(ctx, count, err);
+}
+
+/* Writes programme packets [from, to) into the sink. */
+static int write_packets(struct mux_source *src, const struct packet_sink *m, long long from, long long to,
+                         struct rc_error *err)
 {
     const struct render *r = src->r;
     for (int i = 0; i < r->n_items && from < to; i++) {
@@ -51,13 +78,12 @@ static int write_packets(struct mux_source *src, struct oggmux *m, long long fro
         if (b <= from || a >= to) continue;
         long long lo = a > from ? a : from, hi = b < to ? b : to;
         if (it->kind == ITEM_SILENCE) {
-            if (oggmux_write_silence(m, (int)(hi - lo), err) != 0) return -1;
+            if (m->silence(m->ctx, (int)(hi - lo), err) != 0) return -1;
             continue;
         }
         if (load_run(src, it->job, err) != 0) return -1;
         for (long long k = lo - a; k < hi - a; k++)
-            if (oggmux_write_packet(m, src->run.bytes + src->run.offsets[k], src->run.sizes[k], ENCODE_FRAME48, err) != 0)
-                return -1;
+            if (m->packet(m->ctx, src->run.bytes + src->run.offsets[k], src->run.sizes[k], err) != 0) return -1;
     }
     return 0;
 }
@@ -196,8 +222,9 @@ static int write_file(const struct render *r, const char *path, const struct ogg
     if (atomic_open(&af, path, err) != 0) return -1;
     struct oggmux *m = oggmux_open(af.fp, h, err);
     struct mux_source src = {r, -1, {0}};
+    struct packet_sink sink = {ogg_sink_packet, ogg_sink_silence, m};
     int rc = m ? 0 : -1;
-    if (rc == 0) rc = write_packets(&src, m, from - preroll, to, err);
+    if (rc == 0) rc = write_packets(&src, &sink, from - preroll, to, err);
     if (rc == 0) rc = oggmux_finish(m, (to - from) * ENCODE_FRAME48, err);
     oggmux_free(m);
     packet_run_free(&src.run);
@@ -231,6 +258,117 @@ int mux_write_opus(const struct render *r, const char *path, int sec_first, int 
                               .silence_len = silence_len};
     int rc = write_file(r, path, &h, from, to, preroll, err);
     if (rc != 0) name_the_file(path, err);
+    comment_list_free(&comments);
+    return rc;
+}
+
+/* ---- the other formats ---- */
+
+static const char *const format_extension[RENDER_N_FORMATS] = {"opus", "m4a", "mp3"};
+static const char *const format_mime[RENDER_N_FORMATS] = {"audio/ogg", "audio/mp4", "audio/mpeg"};
+static const char *const format_codecs[RENDER_N_FORMATS] = {"opus", "mp4a.40.2", "mp3"};
+static const char *const format_title[RENDER_N_FORMATS] = {"Opus", "AAC", "MP3"};
+
+const char *mux_format_extension(enum render_format f) { return format_extension[f]; }
+const char *mux_format_mime(enum render_format f) { return format_mime[f]; }
+const char *mux_format_codecs(enum render_format f) { return format_codecs[f]; }
+const char *mux_format_title(enum render_format f) { return format_title[f]; }
+
+int mux_comments(const struct render *r, int sec_first, int sec_last, const struct timeline *tl, char ***comments,
+                 int *n, struct rc_error *err)
+{
+    struct comment_list c = {0};
+    add_metadata(r, sec_first, sec_last, &c);
+    if (add_chapters(r, tl, &c, err) != 0) {
+        comment_list_free(&c);
+        return -1;
+    }
+    *comments = c.items, *n = c.n;
+    return 0;
+}
+
+void mux_comments_free(char **comments, int n)
+{
+    struct comment_list c = {comments, n};
+    comment_list_free(&c);
+}
+
+/* Tags for the other formats from the Opus comments: the same fields under FFmpeg's
+ * generic keys (TITLE -> title ...; DESCRIPTION also as comment; a repeated key's values
+ * joined by ", ").  Chapters go apart, pictures as the cover.  Keys and values are owned
+ * (free_tags). */
+static struct avmux_tag *tags_from_comments(const struct comment_list *c, int *n_tags)
+{
+    struct avmux_tag *tags = xcalloc((size_t)(2 * c->n + 1), sizeof *tags);
+    *n_tags = 0;
+    for (int i = 0; i < c->n; i++) {
+        const char *comment = c->items[i], *eq = strchr(comment, '=');
+        if (!eq || strncmp(comment, "CHAPTER", 7) == 0 || strncmp(comment, "METADATA_BLOCK_PICTURE=", 23) == 0)
+            continue;
+        char *key = xstrndup(comment, (size_t)(eq - comment));
+        for (char *k = key; *k; k++) *k = (char)(*k >= 'A' && *k <= 'Z' ? *k - 'A' + 'a' : *k);
+        int seen = -1;
+        for (int k = 0; k < *n_tags && seen < 0; k++)
+            if (strcmp(tags[k].key, key) == 0) seen = k;
+        if (seen >= 0) {
+            struct strbuf joined;
+            sb_init(&joined);
+            sb_printf(&joined, "%s, %s", tags[seen].value, eq + 1);
+            free((char *)tags[seen].value);
+            tags[seen].value = sb_detach(&joined);
+            free(key);
+            continue;
+        }
+        tags[(*n_tags)++] = (struct avmux_tag){key, xstrdup(eq + 1)};
+        if (strcmp(key, "description") == 0) tags[(*n_tags)++] = (struct avmux_tag){xstrdup("comment"), xstrdup(eq + 1)};
+    }
+    return tags;
+}
+
+static void free_tags(struct avmux_tag *tags, int n)
+{
+    for (int i = 0; i < n; i++) free((char *)tags[i].key), free((char *)tags[i].value);
+    free(tags);
+}
+
+int mux_write_other(const struct render *r, enum render_format fmt, FILE *fp, const char *tmp_path, const char *path,
+                    int sec_first, int sec_last, const struct timeline *tl, struct rc_error *err)
+{
+    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
+    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
+    unsigned char silence[ENCODE_MAX_PACKET];
+    int silence_len = 0;
+    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
+    struct comment_list comments = {0};
+    add_metadata(r, sec_first, sec_last, &comments);
+    struct avmux_settings s;
+    avmux_settings_default(&s, fmt == RENDER_MP3 ? AVMUX_MP3 : AVMUX_M4A);
+    int bitrate = fmt == RENDER_MP3 ? r->o->mp3_bitrate_bps : r->o->m4a_bitrate_bps;
+    if (bitrate) s.bitrate_bps = bitrate;
+    s.tags = tags_from_comments(&comments, &s.n_tags);
+    struct avmux_chapter *chapters = xcalloc((size_t)tl->n_sections + 1, sizeof *chapters);
+    for (int i = 0; i < tl->n_sections; i++)
+        chapters[i] = (struct avmux_chapter){tl->sections[i].start48, tl->sections[i].end48,
+                                             tl->sections[i].title[0] ? tl->sections[i].title : programme_title(r)};
+    s.chapters = chapters, s.n_chapters = tl->n_sections;
+    s.cover = r->ep.cover.data, s.cover_len = r->ep.cover.len; /* as the Opus file's METADATA_BLOCK_PICTURE */
+    /* the same stream as the Ogg Opus file's: its pre-skip, output gain and length */
+    struct transcode_stream st = {.preskip48 = oggmux_preskip48(r->lookahead24, preroll),
+                                  .output_gain_q8 = (int)lround(r->header_gain_db * 256),
+                                  .total48 = (to - from) * ENCODE_FRAME48,
+                                  .silence = silence,
+                                  .silence_len = silence_len};
+    struct transcode *t = transcode_open(fp, tmp_path, &st, &s, err);
+    struct mux_source src = {r, -1, {0}};
+    struct packet_sink sink = {transcode_sink_packet, transcode_sink_silence, t};
+    int rc = t ? 0 : -1;
+    if (rc == 0) rc = write_packets(&src, &sink, from - preroll, to, err);
+    if (rc == 0) rc = transcode_finish(t, err);
+    transcode_free(t);
+    packet_run_free(&src.run);
+    if (rc != 0) name_the_file(path, err);
+    free(chapters);
+    free_tags((struct avmux_tag *)s.tags, s.n_tags);
     comment_list_free(&comments);
     return rc;
 }

@@ -1,7 +1,9 @@
 /* publish.h: the outputs of a render as one set: the podcast (-o, or out/STEM.opus), one
- * clip per section (--clips DIR, named "NN-<safe title>.opus"), the sidecars beside each
- * (sidecars.h; none beside a device such as /dev/null) and the podcast's listening page
- * (--html, page.h, linking the clips relative to its folder).
+ * clip per section (--clips DIR, named "NN-<safe title>.opus"), each in every format asked
+ * for (--format: STEM.opus, STEM.m4a, STEM.mp3), the sidecars beside each (sidecars.h;
+ * none beside a device such as /dev/null), the podcast's listening page (--html, page.h,
+ * linking the clips relative to its folder, the M4A as its fallback source) and its feed
+ * item (--feed BASE-URL: STEM.rss.xml, publish/feed.h).
  *
  * Two steps: publish_plan() decides every path, name and link (and creates the folders);
  * publish_outputs() writes the set.  Nothing else in render/ writes an output file, so
@@ -18,9 +20,11 @@
 #include "publish/page.h"
 #include "render/context.h"
 
-/* One Ogg Opus file of the set and what goes beside it. */
+/* One audio file of the set (in every format) and what goes beside it. */
 struct output_file {
-    char *opus_path;          /* owned */
+    char *opus_path;          /* owned: the main format's file (r->formats[0]; Opus unless
+                                 --format says otherwise), the one the sidecars are named by */
+    char *other_paths[RENDER_N_FORMATS]; /* owned: [k] is r->formats[k]'s file, k >= 1 */
     int sec_first, sec_last;  /* the programme's sections it holds */
     int sidecars;             /* write STEM.vtt .srt .chapters.json .transcript.json .manifest.json */
     int page;                 /* and STEM.html */
@@ -36,6 +40,11 @@ struct output_set {
     int n_clips;
     json_t *extra_files;       /* the podcast manifest's extra "files": {"clips": [...], "page": ...} */
 };
+
+/* The formats of the run, up front: --format, else the one -o names (x.m4a, x.mp3), else
+ * Opus; into r->formats.  RC_USAGE for a format given twice, an -o naming a format not
+ * asked for, or M4A/MP3 to stdout or a device (their muxers seek back). */
+int publish_formats(struct render *r, struct rc_error *err);
 
 /* Plans the set for r's options (needs r->sec_first/sec_last and the document) and
  * creates the folders it needs.  Errors: RC_CANTCREAT for a folder that cannot be made. */

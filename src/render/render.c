@@ -160,6 +160,7 @@ static int open_inputs(struct render *r, const struct render_options *o, struct 
                        "CHAPTER000 to CHAPTER999); split the transcript", o->transcript,
                        r->doc.sections[MAX_SECTIONS].line, MAX_SECTIONS + 1, r->doc.sections[MAX_SECTIONS].title,
                        MAX_SECTIONS);
+    if (publish_formats(r, err) != 0) return -1;
     if ((o->announce_sections || o->preface) && r->vs.narrator < 0)
         return rc_fail(err, RC_DATAERR, "%s: no narrator profile (role = narrator) for --announce-sections/--preface",
                        r->vs.dir);

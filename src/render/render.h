@@ -14,9 +14,21 @@
 #include "config/episode.h"
 #include "publish/sidecars.h"
 
+/* Audio formats (--format): Ogg Opus (the default), AAC in MP4, MP3.  The first format
+ * named is the episode's main file (the page's first <source>, the feed's enclosure). */
+enum render_format { RENDER_OPUS, RENDER_M4A, RENDER_MP3 };
+#define RENDER_N_FORMATS 3
+
 struct render_options {
     const char *transcript;
-    const char *output;       /* .opus path; NULL: out/<transcript stem>.opus */
+    const char *output;       /* .opus path; NULL: out/<transcript stem>.opus.  With other
+                                 formats, their files share its stem (out/x.m4a); an -o ending
+                                 in .m4a or .mp3 without --format asks for that format */
+    enum render_format formats[RENDER_N_FORMATS]; /* --format, in order, each once */
+    int n_formats;            /* 0: Opus only (or the format -o names) */
+    int m4a_bitrate_bps;      /* AAC bit rate, 16000..320000 (0: 64000; see avmux.h) */
+    int mp3_bitrate_bps;      /* picks LAME's VBR quality (0: 64000; see avmux.h) */
+    const char *feed_url;     /* --feed BASE-URL: also STEM.rss.xml; NULL: none */
     const char *clips_dir;    /* write one clip per section here; NULL: none */
     const char **sections;    /* --section S...: -o gets only these sections */
     int n_sections;

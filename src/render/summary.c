@@ -2,9 +2,11 @@
 #include "render/summary.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "publish/timeline.h"
 #include "render/passes.h"
+#include "render/mux.h"
 
 void summary_print(const struct render *r, const struct output_set *set)
 {
@@ -41,8 +43,11 @@ void summary_print(const struct render *r, const struct output_set *set)
                     "(from the voices: %.1f LUFS predicted) -> %.1f LUFS\n",
             r->before_lufs, r->before_tp, r->gain_min_db, r->gain_max_db, r->enc.ceiling_dbtp, r->encoded_lufs, r->encoded_tp,
             r->header_gain_db, r->voices_lufs, r->encoded_lufs + r->header_gain_db);
-    fprintf(stderr, "recast: wrote %s (and .vtt .srt .chapters.json .transcript.json .manifest.json%s)\n",
-            podcast->opus_path, r->o->html ? " .html" : "");
+    char also[64] = "";
+    for (int k = 1; k < r->n_formats; k++)
+        snprintf(also + strlen(also), sizeof also - strlen(also), " .%s", mux_format_extension(r->formats[k]));
+    fprintf(stderr, "recast: wrote %s (and%s .vtt .srt .chapters.json .transcript.json .manifest.json%s%s)\n",
+            podcast->opus_path, also, r->o->html ? " .html" : "", r->o->feed_url ? " .rss.xml" : "");
     int listed = 0;
     for (int i = 0; i < set->n_files; i++) {
         if (!set->files[i].is_clip) continue;

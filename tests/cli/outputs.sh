@@ -22,9 +22,9 @@ grep -q "^recast: /proc/nope/clips: cannot create directory" "$TMP/err" && pass 
 expect_exit "outputs: -o NAME without an extension (0)" 0 "$RECAST" render "$FIX" -o "$TMP/bare" $C
 [ -s "$TMP/bare.opus" ] && [ ! -e "$TMP/bare" ] && [ -s "$TMP/bare.vtt" ] && pass "outputs: ... gets .opus (bare.opus, bare.vtt)" || fail "outputs: bare name" "$(ls "$TMP")"
 cmp -s "$TMP/bare.opus" "$TMP/warm.opus" && pass "outputs: ... and is the same podcast" || fail "outputs: bare name podcast" "differs"
-expect_exit "outputs: -o with another extension (64)" 64 "$RECAST" render "$FIX" -o "$TMP/pod.mp3" $C
-expect_contains "outputs: ... says what recast writes and what to do" "$TMP/err" "-o $TMP/pod.mp3: recast writes Ogg Opus; name the file .opus (or .ogg, .oga)"
-[ ! -e "$TMP/pod.mp3" ] && pass "outputs: ... and writes nothing" || fail "outputs: .mp3" "written"
+expect_exit "outputs: -o with another extension (64)" 64 "$RECAST" render "$FIX" -o "$TMP/pod.wav" $C
+expect_contains "outputs: ... says what recast writes and what to do" "$TMP/err" "-o $TMP/pod.wav: recast writes Ogg Opus, M4A or MP3; name the file .opus (or .ogg, .oga), .m4a or .mp3"
+[ ! -e "$TMP/pod.wav" ] && pass "outputs: ... and writes nothing" || fail "outputs: .wav" "written"
 expect_exit "outputs: -o .ogg is Ogg Opus too (0)" 0 "$RECAST" render "$FIX" -o "$TMP/pod.ogg" $C
 cmp -s "$TMP/pod.ogg" "$TMP/warm.opus" && pass "outputs: ... the same bytes" || fail "outputs: .ogg" "differs"
 mkdir -p "$TMP/d"

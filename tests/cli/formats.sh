@@ -1,0 +1,121 @@
+#!/bin/sh
+# --format opus,m4a,mp3 and --feed on a short transcript, checked with independent tools:
+# ffprobe (chapters, tags, duration, streams), ffmpeg (decode: length within one codec frame
+# of the Opus file; EBU R128 loudness and true peak), the page's <source> elements, and the
+# feed with podcast-partytime (tests/feed) with every URL and length matched to the files.
+# The Opus file must be byte-identical to a render without the other formats.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+export RECAST_VOICES=voices SOURCE_DATE_EPOCH=1717200000
+FIX=tests/data/short.zh.txt
+BASE=https://example.org/pod
+A=$TMP/a B=$TMP/b
+if "$RECAST" render "$FIX" -o "$A/pod.opus" --format opus,m4a,mp3 --clips "$A/clips" --html --feed "$BASE/" \
+    -j 2 --cache "$TMP/cache" -q 2>"$TMP/err"; then
+    pass "formats: render --format opus,m4a,mp3 --clips --html --feed"
+else fail "formats: render --format opus,m4a,mp3 --clips --html --feed" "$(cat "$TMP/err")"; exit 0; fi
+for f in pod.opus pod.m4a pod.mp3 pod.rss.xml clips/01-开始.m4a clips/02-第二部分.mp3; do
+    [ -s "$A/$f" ] && pass "formats: wrote $f" || fail "formats: wrote $f" "missing"
+done
+left=$(find "$A" -name '.*tmp*' | wc -l)
+[ "$left" = 0 ] && pass "formats: no temporary files left" || fail "formats: no temporary files left" "$left"
+
+# the Opus file does not change when other formats are asked for
+"$RECAST" render "$FIX" -o "$B/pod.opus" --clips "$B/clips" --cache "$TMP/cache" -q 2>"$TMP/err"
+for f in pod.opus pod.vtt pod.chapters.json clips/01-开始.opus; do
+    cmp -s "$A/$f" "$B/$f" && pass "formats: $f byte-identical to an Opus-only render" \
+        || fail "formats: $f byte-identical to an Opus-only render" "differs"
+done
+
+# samples48 a file decodes to (ffmpeg)
+decoded() { ffmpeg -v error -y -i "$1" -f f32le -ac 1 -ar 48000 "$TMP/dec.raw" && echo $(( $(stat -c %s "$TMP/dec.raw") / 4 )); }
+# "start_ms title" per chapter
+chapters() { ffprobe -v error -show_chapters -of json "$1" | jq -r '.chapters[] | "\(.start_time|tonumber*1000|round) \(.tags.title)"'; }
+# (Ogg keeps its comments on the stream, MP4 and ID3 on the file)
+tags() { ffprobe -v error -show_format -show_streams -of json "$1" |
+    jq -r '((.format.tags // {}) + (.streams[0].tags // {})) | with_entries(.key |= ascii_downcase) | [.title, .artist, .album, .date, .genre] | @tsv'; }
+loud() { ffmpeg -nostats -i "$1" -af ebur128=peak=true -f null - 2>&1 | sed -n '/Summary/,$p' | awk '/I:/ {i=$2} /Peak:/ {p=$2} END {print i, p}'; }
+
+for stem in pod clips/00-开场 clips/02-第二部分; do
+    O=$A/$stem.opus
+    n_opus=$(decoded "$O"); ch_opus=$(chapters "$O"); tags_opus=$(tags "$O"); set -- $(loud "$O"); I_opus=$1
+    for ext in m4a mp3; do
+        F=$A/$stem.$ext
+        frame=$([ $ext = m4a ] && echo 1024 || echo 1152)
+        t="formats: $stem.$ext"
+        ffprobe -v error -show_streams -show_format -of json "$F" >"$TMP/p.json" 2>"$TMP/p.err" || fail "$t: ffprobe" "$(cat "$TMP/p.err")"
+        want=$([ $ext = m4a ] && echo aac || echo mp3)
+        got=$(jq -r '[.streams[] | select(.codec_type == "audio") | "\(.codec_name) \(.sample_rate) \(.channels)"] | join(",")' "$TMP/p.json")
+        [ "$got" = "$want 48000 1" ] && pass "$t: one $want stream, 48 kHz mono" || fail "$t: audio stream" "$got"
+        n=$(decoded "$F")
+        d=$(( n - n_opus )); [ $d -lt 0 ] && d=$(( -d ))
+        [ $d -le $frame ] && pass "$t: decodes to $n samples, Opus $n_opus (within one $frame-sample frame)" \
+            || fail "$t: decoded length" "$n vs Opus $n_opus"
+        # ffprobe's duration (MP3: from the first frame, less the LAME delay in start_time)
+        dur=$(jq -r '(.format.duration|tonumber) - ((.format.start_time // "0")|tonumber)' "$TMP/p.json")
+        awk -v d="$dur" -v n="$n_opus" -v f="$frame" 'BEGIN { x = d * 48000 - n; if (x < 0) x = -x; exit !(x <= f) }' \
+            && pass "$t: ffprobe duration $dur s agrees with the Opus file within a frame" \
+            || fail "$t: ffprobe duration" "$dur s vs $n_opus samples"
+        chapters "$F" >"$TMP/ch.$ext"
+        echo "$ch_opus" >"$TMP/ch.opus"
+        if paste "$TMP/ch.opus" "$TMP/ch.$ext" | awk -F'\t' -v f="$frame" '
+            { split($1, a, " "); split($2, b, " "); ta = substr($1, length(a[1]) + 2); tb = substr($2, length(b[1]) + 2)
+              d = a[1] - b[1]; if (d < 0) d = -d; if (d > f / 48 || ta != tb || $2 == "") bad = 1; n++ }
+            END { exit bad || n == 0 }'; then pass "$t: $(wc -l <"$TMP/ch.$ext") chapters, titles and starts as in the Opus file"
+        else fail "$t: chapters" "$(paste "$TMP/ch.opus" "$TMP/ch.$ext")"; fi
+        [ "$(tags "$F")" = "$tags_opus" ] && pass "$t: title, artist, album, date, genre as in the Opus file" \
+            || fail "$t: tags" "$(tags "$F") vs $tags_opus"
+        set -- $(loud "$F")
+        # the programme is levelled to -19 LUFS; a clip has the loudness of its stretch of it
+        awk -v i="$1" -v o="$I_opus" -v full=$([ $stem = pod ] && echo 1 || echo 0) \
+            'BEGIN { d = i - o; exit !((!full || (i >= -20 && i <= -18)) && d <= 0.5 && d >= -0.5) }' \
+            && pass "$t: loudness $1 LUFS (Opus $I_opus)" || fail "$t: loudness" "$1 LUFS, Opus $I_opus"
+        awk -v p="$2" 'BEGIN { exit !(p <= -1.0) }' && pass "$t: true peak $2 dBTP <= -1" || fail "$t: true peak" "$2 dBTP"
+    done
+done
+
+# the page: Opus first, the M4A as the fallback source
+expect_contains "formats: page offers pod.opus" "$A/pod.html" '<source src="pod.opus" type="audio/ogg; codecs=opus">'
+expect_contains "formats: page falls back to pod.m4a" "$A/pod.html" '<source src="pod.m4a" type="audio/mp4">'
+if [ -x "${RECAST_CHROMIUM:-/usr/bin/chromium}" ] && [ -f tests/browser/node_modules/playwright-core/package.json ]; then
+    node tests/browser/fallback.test.mjs "$A"
+else fail "formats: page fallback in Chromium" "chromium or tests/browser/node_modules missing; run scripts/install-deps.sh"; fi
+jq -e '.files.formats.m4a.file == "pod.m4a" and (.files.formats.mp3.clips | length) == 3 and .files.feed == "pod.rss.xml"' \
+    "$A/pod.manifest.json" >/dev/null && pass "formats: manifest lists the other formats, their clips and the feed" \
+    || fail "formats: manifest" "$(jq -c .files "$A/pod.manifest.json")"
+
+# the feed, read by an independent parser
+if [ ! -f tests/feed/node_modules/podcast-partytime/package.json ]; then
+    fail "formats: feed parser" "tests/feed/node_modules missing; run scripts/install-deps.sh (as root)"
+    exit 1
+fi
+echo '{"items": 1, "title": "短访谈：测试用的节目", "alternates": 2, "persons": 2, "transcripts": 3, "captions": 2}' >"$TMP/expect1.json"
+node tests/feed/feed.test.mjs "$A/pod.rss.xml" "$A" "$BASE" "$TMP/expect1.json"
+
+# recast feed DIR: a second episode (one section, M4A first) and a channel file
+"$RECAST" render "$FIX" -o "$A/part2.m4a" --format m4a,opus --section 2 --feed "$BASE" --cache "$TMP/cache" -q 2>"$TMP/err" \
+    && pass "formats: second episode, M4A as the main file" || fail "formats: second episode" "$(cat "$TMP/err")"
+cat >"$A/channel.json" <<'JSON'
+{"title": "recast 测试频道", "link": "https://example.org/pod/", "description": "Two test episodes.",
+ "language": "zh", "author": "recast", "category": "Technology", "owner": {"name": "recast", "email": "pod@example.org"},
+ "self": "https://example.org/pod/feed.xml"}
+JSON
+expect_exit "formats: recast feed DIR" 0 "$RECAST" feed "$A"
+grep -q '<title>短访谈：测试用的节目: 第二部分</title>' "$A/feed.xml" && pass "formats: a section's item is titled like its Opus TITLE" \
+    || fail "formats: section item title" "$(grep '<title>' "$A/feed.xml")"
+echo '{"items": 2, "title": "recast 测试频道", "alternates": {"recast:pod": 2, "recast:part2": 1}, "persons": 2,
+      "transcripts": 3, "captions": 2}' >"$TMP/expect2.json"
+node tests/feed/feed.test.mjs "$A/feed.xml" "$A" "$BASE" "$TMP/expect2.json"
+
+# errors
+expect_exit "formats: --format flac is a usage error" 64 "$RECAST" render "$FIX" --format flac
+expect_exit "formats: -o x.mp3 without --format mp3 in the list" 64 "$RECAST" render "$FIX" -o "$TMP/x.mp3" --format opus
+expect_exit "formats: --feed needs an http(s) URL" 64 "$RECAST" render "$FIX" --feed example.org
+expect_exit "formats: M4A to a device is refused up front" 64 "$RECAST" render "$FIX" -o /dev/null --format m4a --cache "$TMP/cache"
+expect_exit "formats: several formats to stdout are refused" 64 "$RECAST" render "$FIX" -o - --format opus,mp3 --cache "$TMP/cache"
+mkdir -p "$TMP/c" && cp "$A/pod.rss.xml" "$TMP/c/"
+expect_exit "formats: recast feed without a channel file" 66 "$RECAST" feed "$TMP/c"
+expect_exit "formats: recast feed of a directory without episodes" 65 "$RECAST" feed "$B" --channel "$A/channel.json"
+echo '{"title": "t", "link": "https://e.org/", "description": "d", "autor": "typo"}' >"$A/bad.json"
+expect_exit "formats: recast feed with an unknown channel key" 65 "$RECAST" feed "$A" --channel "$A/bad.json"
+expect_contains "formats: the error names the key" "$TMP/err" "autor"
