@@ -201,6 +201,11 @@ void atomic_cleanup_all(void)
         if (pending[i]) unlink(pending[i]);
 }
 
+void atomic_disown_all(void)
+{
+    for (int i = 0; i < MAX_PENDING; i++) pending[i] = NULL;
+}
+
 static int open_impl(struct atomic_file *af, const char *path, int regular_only, struct rc_error *err);
 
 int atomic_open(struct atomic_file *af, const char *path, struct rc_error *err)

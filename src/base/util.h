@@ -131,6 +131,10 @@ void atomic_forget(const char *tmp_path);
 
 /* Temporary files not yet committed are registered so a signal handler can remove them. */
 void atomic_cleanup_all(void);
+/* In a forked child: forgets the temporary files registered so far (the parent's), so
+ * that the child's atomic_cleanup_all() removes only its own and the parent, which
+ * owns them, decides what becomes of them (a staged output set, a file a worker fills). */
+void atomic_disown_all(void);
 
 /* mkdir -p; RC_CANTCREAT on failure. */
 int make_dirs(const char *path, struct rc_error *err);

@@ -835,11 +835,15 @@ int publish_check_options(const struct render_options *o, struct rc_error *err)
         return o->html ? rc_fail(err, RC_USAGE, "-o - (stdout) has no listening page; give -o FILE.opus for --html") : 0;
     struct stat st;
     if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 0; /* a device: no sidecars */
-    static const char *const sidecar_ext[] = {"", ".transcript.json", ".manifest.json", ".chapters.json",
-                                              ".html", ".vtt", ".srt"}; /* the longest names first */
+    /* the longest names first; then the other formats' files and the feed beside it */
+    const char *sidecar_ext[16] = {"", ".transcript.json", ".manifest.json", ".chapters.json", ".html", ".vtt", ".srt"};
+    size_t n_ext = 7;
+    static const char *const format_ext[RENDER_N_FORMATS] = {".opus", ".m4a", ".mp3"};
+    for (int k = 0; k < o->n_formats; k++) sidecar_ext[n_ext++] = format_ext[o->formats[k]];
+    if (o->feed_url) sidecar_ext[n_ext++] = ".rss.xml";
     char *stem = strip_ext(o->output);
     int rc = 0;
-    for (size_t i = 0; i < sizeof sidecar_ext / sizeof *sidecar_ext && rc == 0; i++) {
+    for (size_t i = 0; i < n_ext && rc == 0; i++) {
         struct strbuf name;
         sb_init(&name);
         if (i == 0) sb_adds(&name, o->output);

@@ -76,7 +76,8 @@ static int write_all(int fd, const void *data, size_t len)
 }
 
 /* A worker stopped by SIGTERM/SIGINT (the parent was interrupted) removes the temporary
- * file it may be writing (a cache entry), then dies of the signal. */
+ * file it may be writing (a cache entry; never one of the parent's), then dies of the
+ * signal. */
 static void child_on_signal(int sig)
 {
     atomic_cleanup_all();
@@ -86,6 +87,7 @@ static void child_on_signal(int sig)
 
 static void child_main(int fd, int job, pool_job_fn fn, void *ctx)
 {
+    atomic_disown_all(); /* the parent's temporary files (a staged output set) are the parent's */
     handle_interrupts(child_on_signal);
     struct strbuf result;
     sb_init(&result);

@@ -17,7 +17,7 @@ else fail "formats: render --format opus,m4a,mp3 --clips --html --feed" "$(cat "
 for f in pod.opus pod.m4a pod.mp3 pod.rss.xml clips/01-开始.m4a clips/02-第二部分.mp3; do
     [ -s "$A/$f" ] && pass "formats: wrote $f" || fail "formats: wrote $f" "missing"
 done
-left=$(find "$A" -name '.*tmp*' | wc -l)
+left=$(find "$A" -name '.recast-*' | wc -l)
 [ "$left" = 0 ] && pass "formats: no temporary files left" || fail "formats: no temporary files left" "$left"
 
 # the Opus file does not change when other formats are asked for
@@ -106,6 +106,63 @@ grep -q '<title>短访谈：测试用的节目: 第二部分</title>' "$A/feed.x
 echo '{"items": 2, "title": "recast 测试频道", "alternates": {"recast:pod": 2, "recast:part2": 1}, "persons": 2,
       "transcripts": 3, "captions": 2}' >"$TMP/expect2.json"
 node tests/feed/feed.test.mjs "$A/feed.xml" "$A" "$BASE" "$TMP/expect2.json"
+
+# -o as the user means it, for every format: the extension asks for the format, a bare
+# name or a folder gets the main format's, the others go beside with the same stem
+R=$TMP/r C1="--section 1 --cache $TMP/cache -q"
+probe_codec() { ffprobe -v error -select_streams a -show_entries stream=codec_name -of csv=p=0 "$1" 2>/dev/null; }
+# shellcheck disable=SC2086
+"$RECAST" render "$FIX" -o "$R/ep.m4a" $C1 2>"$TMP/err"
+[ "$(probe_codec "$R/ep.m4a")" = aac ] && [ ! -e "$R/ep.opus" ] && [ -s "$R/ep.vtt" ] \
+    && [ "$(jq -r .files.audio "$R/ep.manifest.json")" = ep.m4a ] \
+    && pass "formats: -o ep.m4a alone writes AAC (no .opus), its sidecars name it" || fail "formats: -o ep.m4a" "$(ls "$R") $(cat "$TMP/err")"
+# shellcheck disable=SC2086
+"$RECAST" render "$FIX" -o "$R/bare" --format mp3,opus $C1 2>"$TMP/err"
+[ "$(probe_codec "$R/bare.mp3")" = mp3 ] && [ "$(probe_codec "$R/bare.opus")" = opus ] && [ ! -e "$R/bare" ] \
+    && [ "$(jq -r .files.audio "$R/bare.manifest.json")" = bare.mp3 ] \
+    && pass "formats: -o NAME --format mp3,opus: NAME.mp3 is the main file, NAME.opus beside it" || fail "formats: -o bare" "$(ls "$R")"
+# shellcheck disable=SC2086
+"$RECAST" render "$FIX" -o "$R/d/" --format m4a $C1 2>"$TMP/err"
+[ "$(probe_codec "$R/d/short.zh-01-开始.m4a")" = aac ] && pass "formats: -o DIR/ --format m4a: the default name with .m4a" \
+    || fail "formats: -o DIR/" "$(ls -R "$R/d" 2>&1) $(cat "$TMP/err")"
+# shellcheck disable=SC2086
+"$RECAST" render "$FIX" -o "$R/x.ogg" --format opus,m4a $C1 2>"$TMP/err"
+[ "$(probe_codec "$R/x.ogg")" = opus ] && [ "$(probe_codec "$R/x.m4a")" = aac ] \
+    && pass "formats: -o x.ogg --format opus,m4a: x.ogg and x.m4a" || fail "formats: -o x.ogg" "$(ls "$R")"
+cp "$FIX" "$TMP/in.mp3"
+expect_exit "formats: an extra format's file that is the transcript is refused (64)" 64 \
+    "$RECAST" render "$TMP/in.mp3" -o "$TMP/in.opus" --format opus,mp3 --cache "$TMP/cache"
+expect_contains "formats: ... naming it" "$TMP/err" "would write over $TMP/in.mp3, the transcript (an input)"
+cmp -s "$FIX" "$TMP/in.mp3" && [ ! -e "$TMP/in.opus" ] && pass "formats: ... up front: nothing written" || fail "formats: input kept" "changed"
+
+# the episode's metadata reaches every format as it reaches the Opus file (tags, cover
+# stream), and the feed (title, description, date, language, cover, persons and roles)
+E=$TMP/e COVER=transcripts/dwarkesh-hassabis-2024.zh.cover.png
+"$RECAST" render "$FIX" -o "$E/ep.opus" --format opus,m4a,mp3 --feed "$BASE" --title '测试标题' --show 'Test Show' \
+    --date 2024-02-28 --person 'Ann Lee:host' --person 'Bo Chen:guest' --cover "$COVER" --language zh-CN \
+    --description 'An episode.' --cache "$TMP/cache" -q 2>"$TMP/err" || fail "formats: render with episode metadata" "$(cat "$TMP/err")"
+cover_md5=$(md5sum <"$COVER" | cut -c1-32)
+for ext in opus m4a mp3; do
+    F=$E/ep.$ext
+    # (ffprobe joins an Ogg comment given twice with ';'; MP4 and ID3 hold one text, "A, B")
+    [ "$(tags "$F")" = "$(printf '测试标题\tAnn Lee%sBo Chen\tTest Show\t2024-02-28\tPodcast' "$([ $ext = opus ] && echo ';' || echo ', ')")" ] \
+        && pass "formats: ep.$ext: title, persons, show, date from the episode" || fail "formats: ep.$ext tags" "$(tags "$F")"
+    ffprobe -v error -show_streams -of json "$F" | jq -e '[.streams[] | select(.codec_type == "video" and .disposition.attached_pic == 1 and .codec_name == "png")] | length == 1' >/dev/null \
+        && pass "formats: ep.$ext: the cover as an attached PNG picture" || fail "formats: ep.$ext cover stream" "$(ffprobe -v error -show_streams -of compact "$F")"
+    ffmpeg -v error -y -i "$F" -map 0:v -c copy -f image2 "$TMP/cover.$ext.png" 2>/dev/null
+    [ "$(md5sum <"$TMP/cover.$ext.png" | cut -c1-32)" = "$cover_md5" ] && pass "formats: ep.$ext: ... byte for byte the cover file" \
+        || fail "formats: ep.$ext cover bytes" "differ"
+done
+ffprobe -v error -show_format -of json "$E/ep.mp3" | jq -e '.format.tags.performer == "Ann Lee (host), Bo Chen (guest)" and .format.tags.language == "zh-CN"' >/dev/null \
+    && pass "formats: ep.mp3: performers with their roles, language" || fail "formats: ep.mp3 performer" "$(ffprobe -v error -show_format -of json "$E/ep.mp3" | jq -c .format.tags)"
+expect_contains "formats: feed pubDate is the episode's date" "$E/ep.rss.xml" '<pubDate>Wed, 28 Feb 2024 00:00:00 +0000</pubDate>'
+expect_contains "formats: feed channel is the show" "$E/ep.rss.xml" '<title>Test Show</title>'
+expect_contains "formats: feed host with role" "$E/ep.rss.xml" '<podcast:person role="host" group="cast">Ann Lee</podcast:person>'
+expect_contains "formats: feed guest with role" "$E/ep.rss.xml" '<podcast:person role="guest" group="cast">Bo Chen</podcast:person>'
+expect_contains "formats: feed language" "$E/ep.rss.xml" '<language>zh-CN</language>'
+echo '{"items": 1, "title": "Test Show", "alternates": 2, "persons": 2, "roles": ["host", "guest"], "transcripts": 3,
+      "captions": 2, "image": true, "itemTitle": "测试标题", "pubDate": "2024-02-28T00:00:00.000Z", "descriptionStarts": "An episode."}' >"$TMP/expect3.json"
+node tests/feed/feed.test.mjs "$E/ep.rss.xml" "$E" "$BASE" "$TMP/expect3.json"
 
 # errors
 expect_exit "formats: --format flac is a usage error" 64 "$RECAST" render "$FIX" --format flac

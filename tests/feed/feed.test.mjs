@@ -4,7 +4,8 @@
 // file's size.
 //   node tests/feed/feed.test.mjs FEED.xml DIR BASE-URL EXPECT.json
 // EXPECT.json: {"items": N, "title": "...", "alternates": N or {"GUID": N...}, "persons": N,
-//               "transcripts": N, "captions": N, "image": true|false}  (what every item must have).
+//               "transcripts": N, "captions": N, "image": true|false, and optionally "roles": [...],
+//               "itemTitle", "pubDate" (ISO 8601), "descriptionStarts"}  (what every item must have).
 // Prints PASS/FAIL lines like the other tests; exits 1 if any failed.
 import fs from "node:fs";
 import path from "node:path";
@@ -78,6 +79,13 @@ for (const it of feed.items) {
     check(`${t}: alternate ${a.type} is audio`, /^audio\//.test(a.type || ""), `${a.type}`);
     checkFile(`${t}: alternate ${a.type} URL and length match the file`, uri, a.length);
   }
+  // (partytime capitalizes the taxonomy's roles: "host" -> "Host")
+  if (expect.roles) check(`${t}: persons' roles ${expect.roles.join(", ")}`,
+                         JSON.stringify(people.map((p) => p.role.toLowerCase())) === JSON.stringify(expect.roles), JSON.stringify(people));
+  if (expect.itemTitle) check(`${t}: item title`, it.title === expect.itemTitle, `"${it.title}"`);
+  if (expect.pubDate) check(`${t}: pubDate ${expect.pubDate}`, it.pubDate?.toISOString() === expect.pubDate, `${it.pubDate}`);
+  if (expect.descriptionStarts) check(`${t}: description starts "${expect.descriptionStarts}"`,
+                                      it.description.startsWith(expect.descriptionStarts), it.description.slice(0, 60));
   if (expect.image) {
     check(`${t}: itunes:image`, !!it.itunesImage || !!it.image, "missing");
     checkFile(`${t}: image URL is a file`, it.itunesImage || it.image);
