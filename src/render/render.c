@@ -324,7 +324,7 @@ static int run_pipeline(struct episode_run *e, int n, struct rc_error *err)
     return rc;
 }
 
-/* OUT_DIR/STEM.opus for each transcript of a batch; two transcripts with one stem are a
+/* OUT_DIR/STEM.opus (.m4a, .mp3: the main format) for each transcript of a batch; two transcripts with one stem are a
  * usage error (their outputs would be one set of files). */
 static int batch_outputs(struct episode_run *e, const char *const *transcripts, int n, const char *out_dir,
                          struct rc_error *err)
@@ -336,7 +336,9 @@ static int batch_outputs(struct episode_run *e, const char *const *transcripts, 
         char *stem = publish_stem(transcripts[i]);
         struct strbuf sb;
         sb_init(&sb);
-        sb_printf(&sb, "%.*s/%s.opus", (int)dl, dir, stem);
+        /* in the main format (--format's first; the others go beside it) */
+        static const char *const ext[RENDER_N_FORMATS] = {"opus", "m4a", "mp3"};
+        sb_printf(&sb, "%.*s/%s.%s", (int)dl, dir, stem, ext[e[i].o.n_formats ? e[i].o.formats[0] : RENDER_OPUS]);
         free(stem);
         e[i].output = sb_detach(&sb);
         e[i].o.output = e[i].output;

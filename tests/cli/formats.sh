@@ -107,10 +107,23 @@ echo '{"items": 2, "title": "recast 测试频道", "alternates": {"recast:pod": 
       "transcripts": 3, "captions": 2}' >"$TMP/expect2.json"
 node tests/feed/feed.test.mjs "$A/feed.xml" "$A" "$BASE" "$TMP/expect2.json"
 
+probe_codec() { ffprobe -v error -select_streams a -show_entries stream=codec_name -of csv=p=0 "$1" 2>/dev/null; }
+# several episodes in one run (--out-dir), M4A first, each with its feed item; recast feed
+# gathers them into one channel
+M=$TMP/m
+mkdir -p "$M" && cp "$FIX" "$M/ep1.txt" && sed 's/谢谢你,Demis。/谢谢你,Demis,再见。/' "$FIX" >"$M/ep2.txt"
+"$RECAST" render "$M/ep1.txt" "$M/ep2.txt" --out-dir "$M/site" --format m4a,opus --feed "$BASE" --cache "$TMP/cache" -q 2>"$TMP/err" \
+    && [ "$(probe_codec "$M/site/ep1.m4a" 2>/dev/null)" = aac ] && [ -s "$M/site/ep2.opus" ] && [ -s "$M/site/ep2.rss.xml" ] \
+    && pass "formats: render A B --out-dir --format m4a,opus --feed: DIR/STEM.m4a, .opus and .rss.xml for each" \
+    || fail "formats: multi-episode render" "$(ls "$M/site" 2>&1) $(cat "$TMP/err")"
+echo '{"title": "两集", "link": "https://example.org/pod/", "description": "Two episodes of one run."}' >"$M/site/channel.json"
+expect_exit "formats: recast feed DIR of a multi-episode run" 0 "$RECAST" feed "$M/site"
+echo '{"items": 2, "title": "两集", "alternates": 1, "persons": 2, "transcripts": 3, "captions": 2}' >"$TMP/expect4.json"
+node tests/feed/feed.test.mjs "$M/site/feed.xml" "$M/site" "$BASE" "$TMP/expect4.json"
+
 # -o as the user means it, for every format: the extension asks for the format, a bare
 # name or a folder gets the main format's, the others go beside with the same stem
 R=$TMP/r C1="--section 1 --cache $TMP/cache -q"
-probe_codec() { ffprobe -v error -select_streams a -show_entries stream=codec_name -of csv=p=0 "$1" 2>/dev/null; }
 # shellcheck disable=SC2086
 "$RECAST" render "$FIX" -o "$R/ep.m4a" $C1 2>"$TMP/err"
 [ "$(probe_codec "$R/ep.m4a")" = aac ] && [ ! -e "$R/ep.opus" ] && [ -s "$R/ep.vtt" ] \
