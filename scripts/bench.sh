@@ -7,8 +7,9 @@
 #   scripts/bench.sh render   the naive pipeline vs recast -j1, -j2, warm cache, one clip
 #   scripts/bench.sh preview  render --section as a share of a full render: cold, after a
 #                             voice change, on the interview and on a long transcript
-#   scripts/bench.sh scale    4 episodes (the interview and 3 corpus pages) as 4 renders vs
-#                             one multi-episode run; the interview in 2 shards at once + the
+#   scripts/bench.sh scale    the corpus pages, and 4 episodes (the interview and 3 corpus
+#                             pages), as separate renders vs one multi-episode run; the
+#                             interview in 2 shards at once + the
 #                             mux vs one process; CPU use = CPU s / (wall s x CPUs)
 #   scripts/bench.sh formats  each --format (opus, m4a, mp3, all three, with clips) on a warm
 #                             cache, wall and CPU as ratios to Opus alone; ffmpeg's own encoders
@@ -170,6 +171,17 @@ spread() {
 }
 
 if [ "$what" = scale ]; then
+    SHORT=$(ls tests/corpus/*.txt tests/corpus/*.md | grep -v README)
+    FIRST_WALL=""
+    printf '%-52s %8s %8s %9s %9s\n' "the $(echo $SHORT | wc -w) corpus pages, ~1 min each ($(nproc) CPUs)" "wall s" "CPU s" "CPU use" "vs first"
+    # shellcheck disable=SC2086
+    spread "$(echo $SHORT | wc -w) renders one after another (-j2 each), cold" sh -c 'for f; do "$0" render "$f" --out-dir "'"$TMP"'/sserial" -j 2 --cache "'"$TMP"'/scs" -q || exit 1; done' "$RECAST" $SHORT
+    # shellcheck disable=SC2086
+    spread "one run: render FILE... --out-dir (-j2), cold" "$RECAST" render $SHORT --out-dir "$TMP/smulti" -j 2 --cache "$TMP/scm" -q
+    same=0
+    for f in "$TMP"/sserial/*.opus; do cmp -s "$f" "$TMP/smulti/$(basename "$f")" && same=$((same + 1)); done
+    echo "  multi-episode podcasts byte-identical to the separate renders: $same of $(echo $SHORT | wc -w)"
+    echo
     EPISODES="$SEED tests/corpus/people-wenxian.zh.txt tests/corpus/theojaffee-patel.en.txt tests/corpus/travel-narrator.zh.md"
     FIRST_WALL=""
     printf '%-52s %8s %8s %9s %9s\n' "4 episodes: the interview + 3 corpus pages ($(nproc) CPUs)" "wall s" "CPU s" "CPU use" "vs first"
