@@ -12,7 +12,7 @@ check_case() { # NAME FILE [render options]
     jq -r '.sections[].turns[] | "\(.index) \(.speech_start_ms) \(.speech_end_ms) \(.speaker)"' "$M" >"$TMP/turns"
     : >"$TMP/f0"
     while read -r idx a b who; do
-        ffmpeg -nostdin -v error -y -ss "$(echo "$a" | awk '{printf "%.3f", $1/1000}')" -t "$(echo "$a $b" | awk '{d = ($2-$1)/1000; printf "%.3f", d > 3 ? 3 : d}')" \
+        ffmpeg -nostdin -v error -y -ss "$(echo "$a" | awk '{printf "%.3f", $1/1000}')" -t "$(echo "$a $b" | awk '{d = ($2-$1)/1000; printf "%.3f", (d > 3 ? 3 : d)}')" \
             -i "$TMP/$name.opus" -ac 1 -ar 22050 -c:a pcm_s16le "$TMP/t$idx.wav" || continue
         echo "$idx $(python3 scripts/median_f0.py "$TMP/t$idx.wav" | cut -d' ' -f2) $who" >>"$TMP/f0"
     done <"$TMP/turns"
@@ -30,7 +30,8 @@ for x, y in zip(order, order[1:]):
     if x == y: continue
     r = max(med[x], med[y]) / min(med[x], med[y])
     if worst is None or r < worst[0]: worst = (r, x, y)
-print("%.3f %s | %s" % (worst[0] if worst else 9, worst[1] if worst else "-", worst[2] if worst else "-"))
+# nothing measured, or one speaker only, proves nothing: report a ratio of 0 (a failure)
+print("%.3f %s | %s" % (worst[0] if worst and len(med) >= 2 else 0, worst[1] if worst else "-", worst[2] if worst else "-"))
 print("  ".join("%s %.0f Hz" % (w, f) for w, f in med.items()))
 PY
     ratio=$(head -1 "$TMP/res" | cut -d' ' -f1)
