@@ -24,11 +24,9 @@ SECTION=${SECTION:-3}   # Scaling 和对齐: 693 s of the interview's 5122 s (13
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 [ -x "$RECAST" ] || { echo "bench: build first (make)" >&2; exit 1; }
 
-# LABEL AUDIO_SECONDS CMD...: wall seconds, CPU seconds (user+sys, children included),
-# peak RSS of the largest process, times real time, and ratio to the naive pipeline.
-NAIVE_WALL=""
-measure() {
-    label=$1 audio=$2; shift 2
+# timed CMD...: runs CMD (stdout and stderr to $TMP), sets wall, user, sys (seconds,
+# children included) and rss (KB, the largest process); on failure says so for $label.
+timed() {
     start=$(date +%s.%N)
     if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
         echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
@@ -36,6 +34,14 @@ measure() {
     end=$(date +%s.%N)
     read -r user sys rss <"$TMP/time"
     wall=$(echo "$end - $start" | bc)
+}
+
+# LABEL AUDIO_SECONDS CMD...: wall seconds, CPU seconds (user+sys, children included),
+# peak RSS of the largest process, times real time, and ratio to the naive pipeline.
+NAIVE_WALL=""
+measure() {
+    label=$1 audio=$2; shift 2
+    timed "$@" || return 1
     [ -n "$NAIVE_WALL" ] || NAIVE_WALL=$wall
     awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v a="$audio" -v n="$NAIVE_WALL" 'BEGIN {
         printf "%-40s %8.2f %8.2f %8.1f %9s %9s\n", l, w, u + s, r / 1024, (a > 0 ? sprintf("%.0fx", a / w) : "-"), (n > 0 ? sprintf("%.2fx", n / w) : "-") }'
@@ -108,13 +114,7 @@ fi
 FULL_WALL=""
 share() {
     label=$1; shift
-    start=$(date +%s.%N)
-    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
-        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
-    fi
-    end=$(date +%s.%N)
-    read -r user sys rss <"$TMP/time"
-    wall=$(echo "$end - $start" | bc)
+    timed "$@" || return 1
     [ -n "$FULL_WALL" ] || FULL_WALL=$wall FULL_CPU=$(echo "$user + $sys" | bc)
     awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FULL_WALL" -v fc="$FULL_CPU" 'BEGIN {
         printf "%-52s %8.2f %8.2f %9s %9s\n", l, w, u + s, sprintf("%.1f%%", 100 * w / f), sprintf("%.1f%%", 100 * (u + s) / fc) }'
@@ -158,13 +158,7 @@ fi
 FIRST_WALL=""
 spread() {
     label=$1; shift
-    start=$(date +%s.%N)
-    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
-        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
-    fi
-    end=$(date +%s.%N)
-    read -r user sys rss <"$TMP/time"
-    wall=$(echo "$end - $start" | bc)
+    timed "$@" || return 1
     [ -n "$FIRST_WALL" ] || FIRST_WALL=$wall
     awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v f="$FIRST_WALL" -v c="$(nproc)" 'BEGIN {
         printf "%-52s %8.2f %8.2f %8.1f%% %8.2fx\n", l, w, u + s, 100 * (u + s) / (w * c), f / w }'
@@ -209,13 +203,7 @@ fi
 OPUS_WALL="" OPUS_CPU=""
 fmeasure() {
     label=$1; shift
-    start=$(date +%s.%N)
-    if ! /usr/bin/env time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
-        echo "bench: $label failed: $(tail -3 "$TMP/stderr")" >&2; return 1
-    fi
-    end=$(date +%s.%N)
-    read -r user sys rss <"$TMP/time"
-    wall=$(echo "$end - $start" | bc)
+    timed "$@" || return 1
     cpu=$(echo "$user + $sys" | bc)
     [ -n "$OPUS_WALL" ] || { OPUS_WALL=$wall; OPUS_CPU=$cpu; }
     awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v ow="$OPUS_WALL" -v oc="$OPUS_CPU" 'BEGIN {

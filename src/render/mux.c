@@ -233,14 +233,29 @@ static int write_file(const struct render *r, const char *path, const struct ogg
     return rc;
 }
 
+/* The packets of sections [sec_first, sec_last) and what every container of them needs:
+ * the pre-roll before `from` (RFC 7845 4.2, less at the programme's start) and the encoder's
+ * silence packet (a pause). */
+struct span {
+    long long from, to;
+    int preroll;
+    unsigned char silence[ENCODE_MAX_PACKET];
+    int silence_len;
+};
+
+static int span_of(const struct render *r, int sec_first, int sec_last, struct span *sp, struct rc_error *err)
+{
+    sp->from = r->section_start_packet[sec_first], sp->to = r->section_start_packet[sec_last];
+    sp->preroll = sp->from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)sp->from;
+    sp->silence_len = 0;
+    return encode_silence_packet(&r->enc, sp->silence, &sp->silence_len, err);
+}
+
 int mux_write_opus(const struct render *r, const char *path, int sec_first, int sec_last, const struct timeline *tl,
                    struct rc_error *err)
 {
-    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
-    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
-    unsigned char silence[ENCODE_MAX_PACKET];
-    int silence_len = 0;
-    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
+    struct span sp;
+    if (span_of(r, sec_first, sec_last, &sp, err) != 0) return -1;
     struct comment_list comments = {0};
     add_metadata(r, sec_first, sec_last, &comments);
     if (add_chapters(r, tl, &comments, err) != 0 || add_cover(r, &comments, err) != 0) {
@@ -248,15 +263,15 @@ int mux_write_opus(const struct render *r, const char *path, int sec_first, int 
         return -1;
     }
     struct oggmux_header h = {.serial = OGG_SERIAL,
-                              .preskip48 = oggmux_preskip48(r->lookahead24, preroll),
+                              .preskip48 = oggmux_preskip48(r->lookahead24, sp.preroll),
                               .input_rate = SYNTH_RATE,
                               .output_gain_q8 = (int)lround(r->header_gain_db * 256),
                               .vendor = NULL,
                               .comments = (const char *const *)comments.items,
                               .n_comments = comments.n,
-                              .silence = silence,
-                              .silence_len = silence_len};
-    int rc = write_file(r, path, &h, from, to, preroll, err);
+                              .silence = sp.silence,
+                              .silence_len = sp.silence_len};
+    int rc = write_file(r, path, &h, sp.from, sp.to, sp.preroll, err);
     if (rc != 0) name_the_file(path, err);
     comment_list_free(&comments);
     return rc;
@@ -334,11 +349,8 @@ static void free_tags(struct avmux_tag *tags, int n)
 int mux_write_other(const struct render *r, enum render_format fmt, FILE *fp, const char *tmp_path, const char *path,
                     int sec_first, int sec_last, const struct timeline *tl, struct rc_error *err)
 {
-    long long from = r->section_start_packet[sec_first], to = r->section_start_packet[sec_last];
-    int preroll = from >= PREROLL_PACKETS ? PREROLL_PACKETS : (int)from;
-    unsigned char silence[ENCODE_MAX_PACKET];
-    int silence_len = 0;
-    if (encode_silence_packet(&r->enc, silence, &silence_len, err) != 0) return -1;
+    struct span sp;
+    if (span_of(r, sec_first, sec_last, &sp, err) != 0) return -1;
     struct comment_list comments = {0};
     add_metadata(r, sec_first, sec_last, &comments);
     struct avmux_settings s;
@@ -353,16 +365,16 @@ int mux_write_other(const struct render *r, enum render_format fmt, FILE *fp, co
     s.chapters = chapters, s.n_chapters = tl->n_sections;
     s.cover = r->ep.cover.data, s.cover_len = r->ep.cover.len; /* as the Opus file's METADATA_BLOCK_PICTURE */
     /* the same stream as the Ogg Opus file's: its pre-skip, output gain and length */
-    struct transcode_stream st = {.preskip48 = oggmux_preskip48(r->lookahead24, preroll),
+    struct transcode_stream st = {.preskip48 = oggmux_preskip48(r->lookahead24, sp.preroll),
                                   .output_gain_q8 = (int)lround(r->header_gain_db * 256),
-                                  .total48 = (to - from) * ENCODE_FRAME48,
-                                  .silence = silence,
-                                  .silence_len = silence_len};
+                                  .total48 = (sp.to - sp.from) * ENCODE_FRAME48,
+                                  .silence = sp.silence,
+                                  .silence_len = sp.silence_len};
     struct transcode *t = transcode_open(fp, tmp_path, &st, &s, err);
     struct mux_source src = {r, -1, {0}};
     struct packet_sink sink = {transcode_sink_packet, transcode_sink_silence, t};
     int rc = t ? 0 : -1;
-    if (rc == 0) rc = write_packets(&src, &sink, from - preroll, to, err);
+    if (rc == 0) rc = write_packets(&src, &sink, sp.from - sp.preroll, sp.to, err);
     if (rc == 0) rc = transcode_finish(t, err);
     transcode_free(t);
     packet_run_free(&src.run);
