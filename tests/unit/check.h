@@ -5,11 +5,13 @@
 #define RECAST_CHECK_H
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static int check_failed_cases;
 static int check_case_failed;
@@ -88,6 +90,32 @@ static inline char *path_of(const char *dir, const char *name)
     char *p = malloc(strlen(dir) + strlen(name) + 2);
     sprintf(p, "%s/%s", dir, name);
     return p;
+}
+
+/* Runs a shell command built from fmt in dir; its exit status (127 when the tool is
+ * missing, 128 when it did not exit, -1 when no shell could be started). */
+static inline int run_in(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int run_in(const char *dir, const char *fmt, ...)
+{
+    char cmd[2048];
+    int k = snprintf(cmd, sizeof cmd, "cd '%s' && ", dir);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd + k, sizeof cmd - (size_t)k, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    if (st == -1) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* "root/rel" in one of 8 rotating static buffers (no free; at most 8 alive at once). */
+static inline const char *path_in(const char *root, const char *rel)
+{
+    static char buf[8][1024];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", root, rel);
+    return buf[k];
 }
 
 /* How many of recast's temporary files (".recast-*", or "*.tmp-*" as they were named before)

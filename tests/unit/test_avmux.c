@@ -22,33 +22,12 @@
 
 static char tmpdir[64];
 
-static char *tmp_path(const char *name)
-{
-    struct strbuf sb;
-    sb_init(&sb);
-    sb_printf(&sb, "%s/%s", tmpdir, name);
-    return sb_detach(&sb);
-}
 
-/* Runs a shell command in tmpdir; its exit status (127: tool missing). */
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[2048];
-    int k = snprintf(cmd, sizeof cmd, "cd '%s' && ", tmpdir);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd + k, sizeof cmd - (size_t)k, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    if (st == -1) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static int load(const char *name, char **data, size_t *len)
 {
     struct rc_error err;
-    char *path = tmp_path(name);
+    char *path = path_of(tmpdir, name);
     int rc = read_file(path, data, len, &err);
     free(path);
     return rc;
@@ -57,9 +36,9 @@ static int load(const char *name, char **data, size_t *len)
 /* ffprobe's JSON for a file, or NULL. */
 static json_t *probe(const char *name)
 {
-    if (run("ffprobe -v error -show_chapters -show_format -show_streams -of json '%s' > probe.json", name) != 0)
+    if (run_in(tmpdir, "ffprobe -v error -show_chapters -show_format -show_streams -of json '%s' > probe.json", name) != 0)
         return NULL;
-    char *path = tmp_path("probe.json");
+    char *path = path_of(tmpdir, "probe.json");
     json_t *j = json_load_file(path, 0, NULL);
     free(path);
     return j;
@@ -68,7 +47,7 @@ static json_t *probe(const char *name)
 /* The file decoded by ffmpeg to 48 kHz mono float; NULL on failure. */
 static float *decode(const char *name, size_t *n, const char *decoder)
 {
-    if (run("ffmpeg -v error -y %s -i '%s' -ac 1 -ar 48000 -f f32le decoded.f32", decoder, name) != 0) return NULL;
+    if (run_in(tmpdir, "ffmpeg -v error -y %s -i '%s' -ac 1 -ar 48000 -f f32le decoded.f32", decoder, name) != 0) return NULL;
     char *data;
     size_t len;
     if (load("decoded.f32", &data, &len) != 0) return NULL;
@@ -106,7 +85,7 @@ static int write_file_with(const char *name, enum avmux_format f, const unsigned
     s.tags = TAGS, s.n_tags = 5;
     s.chapters = CHAPTERS, s.n_chapters = 3;
     s.cover = cover, s.cover_len = cover_len;
-    char *path = tmp_path(name);
+    char *path = path_of(tmpdir, name);
     FILE *fp = fopen(path, "w+b");
     struct avmux *m = fp ? avmux_open(fp, path, &s, err) : NULL;
     int rc = m ? 0 : -1;
@@ -247,7 +226,7 @@ int main(void)
     unsigned char *cover = NULL;
     size_t cover_len = 0;
     TEST_CASE("setup: a PNG cover made by ffmpeg") {
-        CHECK(run("ffmpeg -v error -y -f lavfi -i color=c=0x3366cc:s=64x48 -frames:v 1 cover.png") == 0);
+        CHECK(run_in(tmpdir, "ffmpeg -v error -y -f lavfi -i color=c=0x3366cc:s=64x48 -frames:v 1 cover.png") == 0);
         CHECK(load("cover.png", (char **)&cover, &cover_len) == 0);
     }
     check_format(AVMUX_M4A, cover, cover_len);
@@ -256,9 +235,9 @@ int main(void)
     TEST_CASE("avmux: a JPEG cover is an attached picture too") {
         unsigned char *jpeg = NULL;
         size_t jlen = 0;
-        CHECK(run("ffmpeg -v error -y -i cover.png cover.jpg") == 0 && load("cover.jpg", (char **)&jpeg, &jlen) == 0);
+        CHECK(run_in(tmpdir, "ffmpeg -v error -y -i cover.png cover.jpg") == 0 && load("cover.jpg", (char **)&jpeg, &jlen) == 0);
         CHECK(write_file_with("j.mp3", AVMUX_MP3, jpeg, jlen, &err) == 0);
-        CHECK(run("ffprobe -v error -show_streams j.mp3 | grep -q '^codec_name=mjpeg'") == 0);
+        CHECK(run_in(tmpdir, "ffprobe -v error -show_streams j.mp3 | grep -q '^codec_name=mjpeg'") == 0);
         free(jpeg);
     }
     TEST_CASE("avmux: a cover that is not an image is RC_DATAERR, nothing written") {
@@ -277,7 +256,7 @@ int main(void)
         avmux_settings_default(&s, AVMUX_MP3);
         struct avmux_chapter bad[2] = {{48000, 96000, "b"}, {0, 48000, "a"}};
         s.chapters = bad, s.n_chapters = 2;
-        char *path = tmp_path("order.mp3");
+        char *path = path_of(tmpdir, "order.mp3");
         FILE *fp = fopen(path, "w+b");
         struct avmux *m = avmux_open(fp, path, &s, &err);
         CHECK(m == NULL);
@@ -303,7 +282,7 @@ int main(void)
         int preroll = 4, gain_q8 = 500; /* +1.95 dB */
         int preskip = oggmux_preskip48(L, preroll);
         long long total = packet_run_samples48(&run_a) + 3 * 960 - 517; /* trimmed inside the last packet */
-        char *path = tmp_path("d.opus");
+        char *path = path_of(tmpdir, "d.opus");
         FILE *fp = fopen(path, "wb");
         struct oggmux_header h = {.serial = 1, .preskip48 = preskip, .input_rate = 22050, .output_gain_q8 = gain_q8,
                                   .silence = sil, .silence_len = sil_len};
@@ -349,6 +328,6 @@ int main(void)
     }
     free(cover);
     free(SIGNAL);
-    if (!check_failed_cases) run("cd / && rm -rf '%s'", tmpdir);
+    if (!check_failed_cases) run_in(tmpdir, "cd / && rm -rf '%s'", tmpdir);
     CHECK_DONE();
 }

@@ -13,13 +13,6 @@
 
 static char tmpdir[64];
 
-static char *tmp_path(const char *name)
-{
-    struct strbuf sb;
-    sb_init(&sb);
-    sb_printf(&sb, "%s/%s", tmpdir, name);
-    return sb_detach(&sb);
-}
 
 /* The string value of an XPath expression over a file (prefixes i:, p:, a:). */
 static char *xpath(const char *file, const char *expr)
@@ -101,7 +94,7 @@ int main(void)
         CHECK_STR(d, "Sat, 01 Jun 2024 00:00:00 +0000");
     }
 
-    char *ep1 = tmp_path("ep1.rss.xml"), *ep2 = tmp_path("ep2.rss.xml"), *all = tmp_path("feed.xml");
+    char *ep1 = path_of(tmpdir, "ep1.rss.xml"), *ep2 = path_of(tmpdir, "ep2.rss.xml"), *all = path_of(tmpdir, "feed.xml");
     TEST_CASE("feed_write_episode: every element with its namespace and escaping") {
         struct feed_item it = make_item("recast:ep1", 1717200000, "第一集: A & B");
         CHECK(feed_write_episode(ep1, &CHANNEL, &it, &err) == 0);
@@ -129,7 +122,7 @@ int main(void)
     }
     TEST_CASE("feed_write_episode: invalid UTF-8 is refused, nothing written") {
         struct feed_item it = make_item("recast:bad", 1, "bad \xff title");
-        char *bad = tmp_path("bad.rss.xml");
+        char *bad = path_of(tmpdir, "bad.rss.xml");
         CHECK(feed_write_episode(bad, &CHANNEL, &it, &err) != 0);
         CHECK_INT(err.code, RC_SOFTWARE);
         CHECK(access(bad, F_OK) != 0);
@@ -161,7 +154,7 @@ int main(void)
         CHECK(strstr(err.msg, "recast:ep1") != NULL);
     }
     TEST_CASE("feed_gather: a file that is not RSS, a missing file") {
-        char *junk = tmp_path("junk.xml");
+        char *junk = path_of(tmpdir, "junk.xml");
         CHECK(write_file(junk, "<html><body/></html>") == 0);
         const char *files[1] = {junk};
         CHECK(feed_gather(files, 1, &CHANNEL, all, &err) != 0);
@@ -172,7 +165,7 @@ int main(void)
         free(junk);
     }
     TEST_CASE("feed_channel_load: fields, and an unknown key is an error") {
-        char *cj = tmp_path("channel.json");
+        char *cj = path_of(tmpdir, "channel.json");
         struct feed_channel ch;
         struct feed_channel_store st;
         CHECK(write_file(cj, "{\"title\": \"Show\", \"link\": \"https://e.org/\", \"description\": \"d\", "

@@ -213,21 +213,6 @@ static int load(const char *name, char **data, size_t *len)
 
 /* ---- external tools ---- */
 
-/* Runs a shell command built from fmt in tmpdir; returns its exit status
- * (127 when the tool is missing). */
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[2048];
-    int k = snprintf(cmd, sizeof cmd, "cd '%s' && ", tmpdir);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd + k, sizeof cmd - (size_t)k, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    if (st == -1) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static long file_size(const char *name)
 {
@@ -362,7 +347,7 @@ int main(void)
 
     TEST_CASE("oggmux: opusinfo reports no warnings or errors")
     {
-        int st = run("opusinfo full.opus > opusinfo.txt 2>&1");
+        int st = run_in(tmpdir, "opusinfo full.opus > opusinfo.txt 2>&1");
         CHECK_INT(st, 0);
         char *txt = NULL;
         size_t n = 0;
@@ -377,7 +362,7 @@ int main(void)
         CHECK(txt && strstr(txt, want) != NULL);
         if (check_case_failed && txt) printf("%s\n", txt);
         free(txt);
-        st = run("opusinfo trim.opus > opusinfo2.txt 2>&1");
+        st = run_in(tmpdir, "opusinfo trim.opus > opusinfo2.txt 2>&1");
         CHECK_INT(st, 0);
         CHECK(load("opusinfo2.txt", &txt, &n) == 0);
         CHECK(txt && !strstr(txt, "WARNING") && !strstr(txt, "ERROR") && !strstr(txt, "warning") &&
@@ -387,8 +372,8 @@ int main(void)
 
     TEST_CASE("oggmux: opusdec decodes exactly the planned samples, equal to libopus here")
     {
-        CHECK_INT(run("opusdec --quiet --rate 48000 --float full.opus full.f32 >/dev/null 2>&1"), 0);
-        CHECK_INT(run("opusdec --quiet --rate 48000 --float trim.opus trim.f32 >/dev/null 2>&1"), 0);
+        CHECK_INT(run_in(tmpdir, "opusdec --quiet --rate 48000 --float full.opus full.f32 >/dev/null 2>&1"), 0);
+        CHECK_INT(run_in(tmpdir, "opusdec --quiet --rate 48000 --float trim.opus trim.f32 >/dev/null 2>&1"), 0);
         CHECK_INT(file_size("full.f32"), TOTAL * 4);
         CHECK_INT(file_size("trim.f32"), (TOTAL - 333) * 4);
         char *raw = NULL;
@@ -400,7 +385,7 @@ int main(void)
         }
         free(raw);
         /* 16-bit WAV output too (the common path). */
-        CHECK_INT(run("opusdec --quiet --rate 48000 trim.opus trim.wav >/dev/null 2>&1"), 0);
+        CHECK_INT(run_in(tmpdir, "opusdec --quiet --rate 48000 trim.opus trim.wav >/dev/null 2>&1"), 0);
         long wav = file_size("trim.wav");
         CHECK(wav >= 44);
         CHECK_INT((wav - 44) / 2, TOTAL - 333);
@@ -408,15 +393,15 @@ int main(void)
 
     TEST_CASE("oggmux: ffmpeg decodes exactly the planned samples")
     {
-        CHECK_INT(run("ffmpeg -v error -y -i full.opus -f s16le -ar 48000 -ac 1 full.s16"), 0);
-        CHECK_INT(run("ffmpeg -v error -y -i trim.opus -f s16le -ar 48000 -ac 1 trim.s16"), 0);
+        CHECK_INT(run_in(tmpdir, "ffmpeg -v error -y -i full.opus -f s16le -ar 48000 -ac 1 full.s16"), 0);
+        CHECK_INT(run_in(tmpdir, "ffmpeg -v error -y -i trim.opus -f s16le -ar 48000 -ac 1 trim.s16"), 0);
         CHECK_INT(file_size("full.s16"), TOTAL * 2);
         CHECK_INT(file_size("trim.s16"), (TOTAL - 333) * 2);
     }
 
     TEST_CASE("oggmux: ffprobe lists the chapters with their start times and titles")
     {
-        CHECK_INT(run("ffprobe -v error -show_chapters -show_format -of json full.opus > probe.json"), 0);
+        CHECK_INT(run_in(tmpdir, "ffprobe -v error -show_chapters -show_format -of json full.opus > probe.json"), 0);
         char *js = NULL;
         size_t n = 0;
         CHECK(load("probe.json", &js, &n) == 0);
@@ -496,7 +481,7 @@ int main(void)
             parsed_free(&pc);
         }
         /* The independent decoder agrees: opusdec of the clip == that span of the programme. */
-        CHECK_INT(run("opusdec --quiet --rate 48000 --float clip10.opus clip10.f32 >/dev/null 2>&1"), 0);
+        CHECK_INT(run_in(tmpdir, "opusdec --quiet --rate 48000 --float clip10.opus clip10.f32 >/dev/null 2>&1"), 0);
         char *a = NULL, *b = NULL;
         size_t la = 0, lb = 0;
         if (load("clip10.f32", &a, &la) == 0 && load("full.f32", &b, &lb) == 0 &&
@@ -506,7 +491,7 @@ int main(void)
             CHECK(!"opusdec output of the clip or the programme is missing or the wrong size");
         free(a), free(b);
         CHECK_INT(
-            run("opusinfo clip10.opus 2>&1 | grep -ci warn > clipwarn.txt; test $(cat clipwarn.txt) = 0"), 0);
+            run_in(tmpdir, "opusinfo clip10.opus 2>&1 | grep -ci warn > clipwarn.txt; test $(cat clipwarn.txt) = 0"), 0);
     }
 
     TEST_CASE("oggmux: the same input muxes to byte-identical files")
@@ -570,7 +555,7 @@ int main(void)
         free(chap[i]);
     packet_run_free(&RUN_A), packet_run_free(&RUN_B);
     free(pa), free(pb);
-    run("rm -f full.opus trim.opus clip10.opus clip4.opus clip0.opus *.txt *.f32 *.s16 *.wav *.json");
+    run_in(tmpdir, "rm -f full.opus trim.opus clip10.opus clip4.opus clip0.opus *.txt *.f32 *.s16 *.wav *.json");
     rmdir(tmpdir);
     CHECK_DONE();
 }

@@ -16,14 +16,8 @@
 
 static char root[64];
 
-static char *p(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", root, rel);
-    return buf[k];
-}
+/* a path inside the test's root */
+static const char *p(const char *rel) { return path_in(root, rel); }
 
 static int is(const char *rel, const char *want)
 {

@@ -17,14 +17,8 @@
 
 static char root[64];
 
-static char *p(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", root, rel);
-    return buf[k];
-}
+/* a path inside the test's root */
+static const char *p(const char *rel) { return path_in(root, rel); }
 
 /* A PID that is certainly not running: a child that has exited and been reaped. */
 static long dead_pid(void)
